@@ -1,0 +1,1 @@
+"""mediadmin: products and their files, managed in the Django admin."""

@@ -1,0 +1,15 @@
+"""Admin registration and branding only; each ModelAdmin lives in its own module."""
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from ..models import Product, ProductDocument, ProductImage
+from .files import ProductDocumentAdmin, ProductImageAdmin
+from .product import ProductAdmin
+
+admin.site.site_header = _("mediadmin")
+admin.site.site_title = _("mediadmin")
+admin.site.index_title = _("Products and their files")
+
+admin.site.register(Product, ProductAdmin)
+admin.site.register(ProductImage, ProductImageAdmin)
+admin.site.register(ProductDocument, ProductDocumentAdmin)

@@ -1,0 +1,44 @@
+"""Admins for gallery images and documents on their own (search, filters, where they belong)."""
+from django.contrib import admin
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from .. import services
+from .inlines import ProductDocumentInline
+from .mixins import ImagePreviewAdminMixin, thumbnail_column
+
+
+class ProductImageAdmin(ImagePreviewAdminMixin, admin.ModelAdmin):
+    """Gallery images across all products."""
+
+    image_thumbnail = thumbnail_column("image", "admin_list", _("Image"))
+    list_display = ("image_thumbnail", "__str__", "product", "position", "width", "height")
+    list_select_related = ("product",)
+    search_fields = ("alt_text", "image", "product__name", "product__sku")
+    autocomplete_fields = ("product",)
+    readonly_fields = ("width", "height")
+    image_preview_size = "admin_preview"
+
+
+class ProductDocumentAdmin(admin.ModelAdmin):
+    """Documents across all products, with their server-computed metadata."""
+
+    list_display = ("__str__", "product", "content_type", "size_display", "uploaded_by", "uploaded_at")
+    list_select_related = ("product", "uploaded_by")
+    list_filter = ("content_type", "uploaded_at")
+    search_fields = ("title", "original_name", "sha256", "product__name", "product__sku")
+    autocomplete_fields = ("product",)
+    fields = ("product", "title", "file", "download", "original_name", "size_display",
+              "content_type", "sha256", "uploaded_by", "uploaded_at")
+    readonly_fields = ("download", "original_name", "size_display", "content_type", "sha256",
+                       "uploaded_by", "uploaded_at")
+    download = ProductDocumentInline.download
+
+    @admin.display(description=_("Size"), ordering="size")
+    def size_display(self, obj):
+        """Human-readable size."""
+        return filesizeformat(obj.size) if obj.pk else "—"
+
+    def save_model(self, request, obj, form, change):
+        """Save through the service so size, type and checksum come from the file."""
+        services.document_save(document=obj, user=request.user)

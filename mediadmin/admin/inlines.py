@@ -1,0 +1,46 @@
+"""Inlines of the product change form: gallery and documents."""
+from django.contrib import admin
+from django.template.defaultfilters import filesizeformat
+from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
+
+from ..models import ProductDocument, ProductImage
+from .mixins import ImagePreviewAdminMixin
+
+
+class ProductImageInline(ImagePreviewAdminMixin, admin.TabularInline):
+    """Gallery rows: thumbnail and preview in the widget, alt text, editable order."""
+
+    model = ProductImage
+    fields = ("image", "alt_text", "position", "dimensions")
+    readonly_fields = ("dimensions",)
+    extra = 1
+    ordering = ("position", "id")
+    classes = ("mediadmin-gallery",)
+
+    @admin.display(description=_("Size (px)"))
+    def dimensions(self, obj):
+        """Width × height read from the stored file."""
+        return f"{obj.width} × {obj.height}" if obj.width and obj.height else "—"
+
+
+class ProductDocumentInline(admin.TabularInline):
+    """Document rows: name, size, type and a download link, all computed by the server."""
+
+    model = ProductDocument
+    fields = ("file", "title", "download", "size_display", "content_type")
+    readonly_fields = ("download", "size_display", "content_type")
+    extra = 1
+    classes = ("mediadmin-documents",)
+
+    @admin.display(description=_("Download"))
+    def download(self, obj):
+        """A link to the stored file, labelled with its original name."""
+        if not obj.pk or not obj.file:
+            return "—"
+        return render_to_string("mediadmin/admin/download_link.html", {"document": obj})
+
+    @admin.display(description=_("Size"))
+    def size_display(self, obj):
+        """Human-readable size."""
+        return filesizeformat(obj.size) if obj.pk else "—"

@@ -1,0 +1,46 @@
+"""Reusable admin pieces that give a plain models.ImageField its thumbnails."""
+from django.contrib import admin
+from django.db import models
+from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
+
+from .. import thumbnails
+from ..widgets import ImagePreviewWidget
+
+
+class ImagePreviewAdminMixin:
+    """Use ImagePreviewWidget for every models.ImageField of a ModelAdmin or inline.
+
+    `image_preview_size` names the thumbnail size (MEDIADMIN_THUMBNAIL_SIZES);
+    `image_preview_sizes` overrides it per field name.
+    """
+
+    image_preview_size = "admin_inline"
+    image_preview_sizes = {}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        """Give ImageFields the preview widget."""
+        if isinstance(db_field, models.ImageField):
+            size = self.image_preview_sizes.get(db_field.name, self.image_preview_size)
+            kwargs["widget"] = ImagePreviewWidget(size_name=size)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+def render_thumbnail(field_file, size_name="admin_list", alt=""):
+    """HTML of a thumbnail <img> (or the placeholder) from a template."""
+    return render_to_string("mediadmin/admin/thumbnail.html", {
+        "url": thumbnails.thumbnail_url(field_file, size_name),
+        "size_name": size_name,
+        "alt": alt,
+    })
+
+
+def thumbnail_column(field_name, size_name="admin_list", description=_("Image")):
+    """A list_display / readonly_fields callable showing the thumbnail of an ImageField."""
+
+    @admin.display(description=description)
+    def column(obj):
+        return render_thumbnail(getattr(obj, field_name), size_name, alt=str(obj))
+
+    column.__name__ = f"{field_name}_thumbnail"
+    return column

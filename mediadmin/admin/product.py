@@ -1,0 +1,73 @@
+"""The product admin: changelist with thumbnails and counts, form with gallery and documents."""
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .. import selectors, services
+from ..models import ProductDocument
+from .filters import HasDocumentsFilter, HasImageFilter
+from .inlines import ProductDocumentInline, ProductImageInline
+from .mixins import ImagePreviewAdminMixin, thumbnail_column
+
+
+class ProductAdmin(ImagePreviewAdminMixin, admin.ModelAdmin):
+    """Products, their main image, gallery and documents."""
+
+    image_thumbnail = thumbnail_column("image", "admin_list", _("Image"))
+
+    list_display = ("image_thumbnail", "name", "sku", "image_count", "document_count", "created")
+    list_display_links = ("image_thumbnail", "name")
+    search_fields = ("name", "sku")
+    list_filter = (HasImageFilter, HasDocumentsFilter, "created")
+    date_hierarchy = "created"
+    list_per_page = 50
+    prepopulated_fields = {"slug": ("name",)}
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "sku", "description")}),
+        (_("Files"), {"fields": ("image", "document")}),
+    )
+    inlines = (ProductImageInline, ProductDocumentInline)
+    actions = ("regenerate_thumbnails",)
+    image_preview_size = "admin_preview"
+
+    class Media:
+        css = {"all": ["mediadmin/css/admin.css"]}
+        js = ["mediadmin/js/image-preview.js"]
+
+    def get_queryset(self, request):
+        """Annotate the image and document counts shown in the changelist."""
+        return selectors.products_with_counts(super().get_queryset(request))
+
+    @admin.display(description=_("Images"), ordering="image_count")
+    def image_count(self, obj):
+        """Number of gallery images."""
+        return obj.image_count
+
+    @admin.display(description=_("Documents"), ordering="document_count")
+    def document_count(self, obj):
+        """Number of documents."""
+        return obj.document_count
+
+    def save_model(self, request, obj, form, change):
+        """Save through the service, which schedules thumbnails after commit."""
+        services.product_save(product=obj)
+
+    def save_formset(self, request, form, formset, change):
+        """Save inline rows; documents get their server-computed metadata."""
+        if formset.model is not ProductDocument:
+            return super().save_formset(request, form, formset, change)
+        for document in formset.save(commit=False):
+            services.document_save(document=document, user=request.user)
+        for obj in formset.deleted_objects:
+            obj.delete()
+        formset.save_m2m()
+
+    @admin.action(description=_("Regenerate thumbnails of the selected products"),
+                  permissions=["change"])
+    def regenerate_thumbnails(self, request, queryset):
+        """Drop and remake the cached thumbnails of the selected products."""
+        count = services.products_regenerate_thumbnails(products=queryset)
+        self.message_user(request, ngettext(
+            "Regenerated the thumbnails of %(count)d image.",
+            "Regenerated the thumbnails of %(count)d images.", count) % {"count": count},
+            messages.SUCCESS)

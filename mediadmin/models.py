@@ -1,0 +1,119 @@
+"""Products and the files attached to them."""
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from . import validators
+
+
+class Product(models.Model):
+    """A product with a main image, an optional document, a gallery and documents."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(
+        _("slug"), max_length=220, unique=True, blank=True,
+        help_text=_("Used in the product's public URL; made from the name when left empty."),
+    )
+    sku = models.CharField(
+        _("SKU"), max_length=64, blank=True, default="",
+        help_text=_("Optional stock-keeping unit; unique when set."),
+    )
+    description = models.TextField(_("description"), blank=True, default="")
+    image = models.ImageField(
+        _("main image"), upload_to="product_images/", blank=True,
+        validators=[validators.validate_image_file],
+    )
+    document = models.FileField(
+        _("document"), upload_to="product_docs/", blank=True,
+        validators=[validators.validate_document_file],
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sku"], condition=~Q(sku=""), name="mediadmin_product_sku_unique",
+                violation_error_message=_("A product with this SKU already exists."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        """Fill the slug from the name when it is empty."""
+        if not self.slug:
+            self.slug = self._unique_slug()
+        super().save(*args, **kwargs)
+
+    def _unique_slug(self):
+        base = (slugify(self.name) or "product")[:200]
+        slug, n = base, 2
+        others = Product.objects.exclude(pk=self.pk)
+        while others.filter(slug=slug).exists():
+            slug, n = f"{base}-{n}", n + 1
+        return slug
+
+    def get_absolute_url(self):
+        """Public product page."""
+        return reverse("product_detail", kwargs={"slug": self.slug})
+
+
+class ProductImage(models.Model):
+    """One image of a product's gallery; width and height are read from the file."""
+
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="images", verbose_name=_("product")
+    )
+    image = models.ImageField(
+        _("image"), upload_to="product_gallery/", width_field="width", height_field="height",
+        validators=[validators.validate_image_file],
+    )
+    alt_text = models.CharField(_("alt text"), max_length=250, blank=True, default="")
+    position = models.PositiveIntegerField(_("position"), default=0, db_index=True)
+    width = models.PositiveIntegerField(_("width"), null=True, blank=True, editable=False)
+    height = models.PositiveIntegerField(_("height"), null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("gallery image")
+        verbose_name_plural = _("gallery images")
+
+    def __str__(self):
+        return self.alt_text or self.image.name.rsplit("/", 1)[-1]
+
+
+class ProductDocument(models.Model):
+    """A document attached to a product; size, type and checksum come from the stored file."""
+
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="documents", verbose_name=_("product")
+    )
+    title = models.CharField(_("title"), max_length=200, blank=True, default="")
+    file = models.FileField(
+        _("file"), upload_to="documents/", validators=[validators.validate_document_file]
+    )
+    original_name = models.CharField(_("original file name"), max_length=255, editable=False)
+    size = models.PositiveBigIntegerField(_("size in bytes"), default=0, editable=False)
+    content_type = models.CharField(_("content type"), max_length=100, editable=False)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, editable=False, db_index=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        editable=False, related_name="+", verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["title", "id"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+
+    def __str__(self):
+        return self.title or self.original_name or self.file.name

@@ -1,0 +1,63 @@
+"""Writes: everything that changes products and their files goes through here."""
+import hashlib
+import logging
+
+from django.db import transaction
+
+from . import thumbnails, validators
+from .models import Product, ProductDocument
+
+logger = logging.getLogger(__name__)
+
+CHUNK = 64 * 1024
+
+
+def file_fingerprint(fileobj):
+    """Return (size, sha256 hex) of a file, read in chunks."""
+    digest, size = hashlib.sha256(), 0
+    fileobj.seek(0)
+    for chunk in iter(lambda: fileobj.read(CHUNK), b""):
+        digest.update(chunk)
+        size += len(chunk)
+    fileobj.seek(0)
+    return size, digest.hexdigest()
+
+
+def document_fill_metadata(*, document: ProductDocument, user=None) -> ProductDocument:
+    """Compute size, type, checksum and original name of a newly assigned document file."""
+    field_file = document.file
+    if getattr(field_file, "_committed", True):
+        return document
+    document.original_name = field_file.name.rsplit("/", 1)[-1][:255]
+    document.size, document.sha256 = file_fingerprint(field_file)
+    document.content_type = validators.sniff_document(field_file) or "application/octet-stream"
+    if not document.title:
+        document.title = document.original_name.rsplit(".", 1)[0][:200]
+    if user is not None and user.is_authenticated and document.uploaded_by_id is None:
+        document.uploaded_by = user
+    return document
+
+
+def document_save(*, document: ProductDocument, user=None) -> ProductDocument:
+    """Fill server-computed metadata and save a document row (and its file)."""
+    document_fill_metadata(document=document, user=user)
+    document.save()
+    return document
+
+
+def product_save(*, product: Product) -> Product:
+    """Save a product and schedule its thumbnails once the transaction commits."""
+    product.save()
+    transaction.on_commit(lambda: thumbnails.warm_product(product))
+    return product
+
+
+def products_regenerate_thumbnails(*, products) -> int:
+    """Delete and remake the thumbnails of the given products; return how many images were done."""
+    done = 0
+    for product in products.prefetch_related("images"):
+        files = [product.image] + [img.image for img in product.images.all()]
+        for field_file in files:
+            if field_file and thumbnails.regenerate(field_file):
+                done += 1
+    return done

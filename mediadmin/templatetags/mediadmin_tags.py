@@ -1,0 +1,12 @@
+"""Template tags for named thumbnail sizes that never break a page."""
+from django import template
+
+from .. import thumbnails
+
+register = template.Library()
+
+
+@register.simple_tag
+def thumbnail_url(field_file, size_name):
+    """URL of the named-size thumbnail of an image, or of the placeholder."""
+    return thumbnails.thumbnail_url(field_file, size_name)

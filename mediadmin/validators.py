@@ -1,0 +1,150 @@
+"""Validation of uploaded files by content, size and pixel count, never by name."""
+import logging
+import warnings
+import zipfile
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, UnidentifiedImageError
+
+from . import imaging
+
+logger = logging.getLogger(__name__)
+
+# content type -> extension, for documents recognised by their bytes.
+DOCUMENT_TYPES = {
+    "application/pdf": "pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": "pptx",
+    "application/vnd.oasis.opendocument.text": "odt",
+    "text/plain": "txt",
+    "text/csv": "csv",
+}
+_OOXML_PARTS = {"word/": "docx", "xl/": "xlsx", "ppt/": "pptx"}
+_TEXT_REFUSED_PREFIXES = (b"<", b"#!", b"MZ", b"\x7fELF")
+
+
+def _needs_check(value):
+    """Only files that have not been stored yet are inspected (saved files were checked)."""
+    return not getattr(value, "_committed", False)
+
+
+def _display_name(value):
+    return str(getattr(value, "name", "") or _("file")).rsplit("/", 1)[-1]
+
+
+def _check_size(value, limit):
+    if value.size is not None and value.size > limit:
+        raise ValidationError(
+            _("%(name)s is %(size)s; the limit is %(limit)s."),
+            code="file_too_large",
+            params={"name": _display_name(value), "size": filesizeformat(value.size),
+                    "limit": filesizeformat(limit)},
+        )
+
+
+def inspect_image(fileobj):
+    """Return ImageInfo for an allowed, bounded, fully decodable image or raise ValidationError."""
+    name = _display_name(fileobj)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            info = imaging.probe(fileobj)
+            if info.pixels > settings.MEDIADMIN_MAX_IMAGE_PIXELS:
+                raise ValidationError(
+                    _("%(name)s has %(mp).1f megapixels; the limit is %(limit).0f."),
+                    code="too_many_pixels",
+                    params={"name": name, "mp": info.pixels / 1e6,
+                            "limit": settings.MEDIADMIN_MAX_IMAGE_PIXELS / 1e6},
+                )
+            imaging.decode_fully(fileobj)
+    except ValidationError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ValidationError(_("%(name)s is too large to decode safely."),
+                              code="too_many_pixels", params={"name": name})
+    except UnidentifiedImageError:
+        raise ValidationError(
+            _("%(name)s is not an image in an allowed format (%(formats)s)."),
+            code="invalid_image",
+            params={"name": name, "formats": ", ".join(imaging.allowed_formats())},
+        )
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        logger.info("Refused corrupt image %r: %s", name, exc)
+        raise ValidationError(_("%(name)s is truncated or corrupt."),
+                              code="corrupt_image", params={"name": name})
+    finally:
+        fileobj.seek(0)
+    return info
+
+
+def validate_image_file(value):
+    """Model-field validator: an allowed image format, within byte and pixel limits."""
+    if not value or not _needs_check(value):
+        return
+    _check_size(value, settings.MEDIADMIN_MAX_IMAGE_BYTES)
+    inspect_image(value)
+
+
+def _sniff_zip(fileobj):
+    try:
+        with zipfile.ZipFile(fileobj) as archive:
+            names = archive.namelist()
+            if "mimetype" in names:
+                if archive.read("mimetype").strip() == b"application/vnd.oasis.opendocument.text":
+                    return "odt"
+                return None
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None
+    if "[Content_Types].xml" not in names:
+        return None
+    for prefix, ext in _OOXML_PARTS.items():
+        if any(n.startswith(prefix) for n in names):
+            return ext
+    return None
+
+
+def _sniff_text(head, name):
+    if b"\x00" in head or head.lstrip().startswith(_TEXT_REFUSED_PREFIXES):
+        return None
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # A multi-byte character cut at the end of the sample is still text.
+        if exc.start < len(head) - 4:
+            return None
+    return "csv" if name.lower().endswith(".csv") else "txt"
+
+
+def sniff_document(fileobj):
+    """Return the content type of a document recognised by its bytes, or None."""
+    fileobj.seek(0)
+    head = fileobj.read(8192)
+    fileobj.seek(0)
+    ext = None
+    if head.startswith(b"%PDF-"):
+        ext = "pdf"
+    elif head.startswith(b"PK\x03\x04"):
+        ext = _sniff_zip(fileobj)
+        fileobj.seek(0)
+    elif head:
+        ext = _sniff_text(head, _display_name(fileobj))
+    return next((ct for ct, e in DOCUMENT_TYPES.items() if e == ext), None)
+
+
+def validate_document_file(value):
+    """Model-field validator: a document type recognised by its content, within the size limit."""
+    if not value or not _needs_check(value):
+        return
+    _check_size(value, settings.MEDIADMIN_MAX_DOCUMENT_BYTES)
+    if value.size == 0:
+        raise ValidationError(_("%(name)s is empty."), code="empty",
+                              params={"name": _display_name(value)})
+    if sniff_document(value) is None:
+        raise ValidationError(
+            _("%(name)s is not an allowed document (PDF, DOCX, XLSX, PPTX, ODT, TXT or CSV)."),
+            code="invalid_document", params={"name": _display_name(value)},
+        )

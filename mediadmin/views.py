@@ -1,0 +1,63 @@
+"""The public site: product list, product page and the staff product form."""
+from django.contrib.admin.views.decorators import staff_member_required
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.decorators import method_decorator
+from django.views.generic import DetailView, ListView
+
+from . import selectors, services
+from .forms import ProductForm
+from .models import Product
+
+
+class ProductListView(ListView):
+    """All products with their thumbnails."""
+
+    template_name = "mediadmin/product_list.html"
+    context_object_name = "products"
+    paginate_by = 24
+
+    def get_queryset(self):
+        """Products ordered by name."""
+        return selectors.product_list()
+
+
+class ProductDetailView(DetailView):
+    """One product: main image, gallery and document downloads."""
+
+    template_name = "mediadmin/product_detail.html"
+    context_object_name = "product"
+
+    def get_queryset(self):
+        """Products with gallery and documents prefetched."""
+        return selectors.product_detail_queryset()
+
+
+@method_decorator(staff_member_required, name="dispatch")
+class ProductFormView(DetailView):
+    """Create (no slug) or edit (slug) a product through ProductForm; staff only."""
+
+    template_name = "mediadmin/product_form.html"
+
+    def get_object(self, queryset=None):
+        """The product being edited, or None for a new one."""
+        slug = self.kwargs.get("slug")
+        return get_object_or_404(Product, slug=slug) if slug else None
+
+    def get(self, request, *args, **kwargs):
+        """Show the empty or filled form."""
+        product = self.get_object()
+        return self._render(ProductForm(instance=product), product)
+
+    def post(self, request, *args, **kwargs):
+        """Validate and save, or show the form again with its errors."""
+        product = self.get_object()
+        form = ProductForm(request.POST, request.FILES, instance=product)
+        if not form.is_valid():
+            return self._render(form, product, status=400)
+        product = services.product_save(product=form.save(commit=False))
+        return redirect(product)
+
+    def _render(self, form, product, status=200):
+        return TemplateResponse(self.request, self.template_name,
+                                {"form": form, "product": product}, status=status)

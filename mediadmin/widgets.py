@@ -1,0 +1,32 @@
+"""Admin widgets: a file input with the current thumbnail and a preview before saving."""
+from django.contrib.admin.widgets import AdminFileWidget
+
+from . import imaging, thumbnails
+
+IMAGE_ACCEPT = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
+
+
+class ImagePreviewWidget(AdminFileWidget):
+    """Clearable file input showing the stored image's thumbnail and a client-side preview."""
+
+    template_name = "mediadmin/widgets/image_preview.html"
+
+    def __init__(self, attrs=None, size_name="admin_inline"):
+        self.size_name = size_name
+        accept = ",".join(IMAGE_ACCEPT.get(f, f"image/{f.lower()}") for f in imaging.allowed_formats())
+        attrs = {"accept": accept, "data-mediadmin-preview": size_name, **(attrs or {})}
+        super().__init__(attrs)
+
+    def get_context(self, name, value, attrs):
+        """Add the thumbnail URL of the stored image and the size name to the context."""
+        context = super().get_context(name, value, attrs)
+        stored = value if getattr(value, "url", None) and getattr(value, "_committed", True) else None
+        context["widget"].update(
+            size_name=self.size_name,
+            thumbnail_url=thumbnails.thumbnail_url(stored, self.size_name) if stored else None,
+        )
+        return context
+
+    class Media:
+        css = {"all": ["mediadmin/css/admin.css"]}
+        js = ["mediadmin/js/image-preview.js"]
