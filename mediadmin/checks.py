@@ -46,7 +46,7 @@ def check_media_root_writable(app_configs, **kwargs):
     probe = root
     while not os.path.exists(probe) and os.path.dirname(probe) != probe:
         probe = os.path.dirname(probe)
-    if os.access(probe, os.W_OK):
+    if os.path.isdir(probe) and os.access(probe, os.W_OK):
         return []
     return [Error(
         f"MEDIA_ROOT {root} is not writable.",

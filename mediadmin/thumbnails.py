@@ -5,6 +5,7 @@ from django.conf import settings
 from django.templatetags.static import static
 from sorl.thumbnail import delete as sorl_delete
 from sorl.thumbnail import get_thumbnail
+from sorl.thumbnail import default
 
 logger = logging.getLogger(__name__)
 
@@ -28,11 +29,18 @@ def thumbnail(field_file, size_name):
         return None
     geometry, options = size_spec(size_name)
     try:
-        return get_thumbnail(field_file, geometry, **options)
+        thumb = get_thumbnail(field_file, geometry, **options)
     except Exception:  # a broken file must never break a page
         logger.warning("Thumbnail %s of %r could not be made", size_name, field_file.name,
                        exc_info=True)
         return None
+    # sorl swallows a source it cannot read and returns a thumbnail that was
+    # never written; only a made thumbnail is recorded in its key-value store.
+    if default.kvstore.get(thumb) is None:
+        logger.warning("Thumbnail %s of %r could not be made (missing or corrupt source)",
+                       size_name, field_file.name)
+        return None
+    return thumb
 
 
 def thumbnail_url(field_file, size_name):

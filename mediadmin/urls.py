@@ -3,7 +3,6 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import path, re_path
-from django.views.static import serve
 
 from . import views
 
@@ -21,6 +20,5 @@ elif settings.MEDIADMIN_SERVE_MEDIA:
     # static() is a no-op without DEBUG; test servers opt in with this flag, and
     # check mediadmin.W003 warns when it is on in production.
     urlpatterns += [
-        re_path(r"^%s(?P<path>.*)$" % settings.MEDIA_URL.lstrip("/"), serve,
-                {"document_root": settings.MEDIA_ROOT}),
+        re_path(r"^%s(?P<path>.*)$" % settings.MEDIA_URL.lstrip("/"), views.serve_media),
     ]

@@ -1,9 +1,11 @@
 """The public site: product list, product page and the staff product form."""
+from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView
+from django.views.static import serve
 
 from . import selectors, services
 from .forms import ProductForm
@@ -61,3 +63,8 @@ class ProductFormView(DetailView):
     def _render(self, form, product, status=200):
         return TemplateResponse(self.request, self.template_name,
                                 {"form": form, "product": product}, status=status)
+
+
+def serve_media(request, path):
+    """Serve MEDIA_ROOT for test servers (MEDIADMIN_SERVE_MEDIA); read at request time."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)

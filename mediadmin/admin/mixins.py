@@ -36,10 +36,13 @@ def render_thumbnail(field_file, size_name="admin_list", alt=""):
 
 
 def thumbnail_column(field_name, size_name="admin_list", description=_("Image")):
-    """A list_display / readonly_fields callable showing the thumbnail of an ImageField."""
+    """A ModelAdmin method for list_display / readonly_fields showing an ImageField's thumbnail.
+
+    Assign it as a class attribute: ``image_thumbnail = thumbnail_column("image")``.
+    """
 
     @admin.display(description=description)
-    def column(obj):
+    def column(model_admin, obj):
         return render_thumbnail(getattr(obj, field_name), size_name, alt=str(obj))
 
     column.__name__ = f"{field_name}_thumbnail"

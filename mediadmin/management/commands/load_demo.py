@@ -30,18 +30,24 @@ PASSWORD_FILE = ".demo-password"
 class Command(BaseCommand):
     help = "Create demo products with generated images and PDFs, and the superuser 'admin'."
 
+    def add_arguments(self, parser):
+        """--products N loads only the first N demo products."""
+        parser.add_argument("--products", type=int, default=len(PRODUCTS),
+                            help=f"How many of the {len(PRODUCTS)} demo products to load.")
+
     def handle(self, *args, **options):
         """Create what is missing; running it twice changes nothing."""
         created = 0
-        for index, (name, sku) in enumerate(PRODUCTS):
+        wanted = PRODUCTS[: options["products"]]
+        for index, (name, sku) in enumerate(wanted):
             if Product.objects.filter(slug=slugify(name)).exists():
                 continue
             with transaction.atomic():
                 self._create_product(index, name, sku)
             created += 1
-            self.stdout.write(f"  [{index + 1}/{len(PRODUCTS)}] {name}")
+            self.stdout.write(f"  [{index + 1}/{len(wanted)}] {name}")
         self.stdout.write(self.style.SUCCESS(
-            f"Demo products: {created} created, {len(PRODUCTS) - created} already there."))
+            f"Demo products: {created} created, {len(wanted) - created} already there."))
         self._ensure_admin()
 
     def _image(self, name, seed, size):

@@ -1,0 +1,15 @@
+"""Test settings: the project's settings with test-only switches on top."""
+import os
+
+os.environ.setdefault("MEDIADMIN_SERVE_MEDIA", "1")  # live_server shows thumbnails
+# Playwright's sync API runs an event loop in the test thread; the ORM calls made
+# by fixtures next to it are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from mediadmin.settings import *  # noqa: E402,F401,F403
+from mediadmin.settings import STORAGES  # noqa: E402
+
+# Hashed static names need a collectstatic first; tests render templates without one
+# (test_static.py runs collectstatic with the production storage).
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

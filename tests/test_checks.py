@@ -1,0 +1,35 @@
+"""System checks catch dangerous configuration."""
+from mediadmin import checks
+
+
+def test_no_errors_with_the_default_configuration():
+    assert checks.check_cleanup_last(None) == []
+    assert checks.check_pillow_codecs(None) == []
+    assert checks.check_media_root_writable(None) == []
+
+
+def test_cleanup_not_last_is_an_error(settings):
+    settings.INSTALLED_APPS = [*settings.INSTALLED_APPS[:-1], "django_cleanup.apps.CleanupConfig",
+                               "django.contrib.humanize"]
+    [error] = checks.check_cleanup_last(None)
+    assert error.id == "mediadmin.E001" and "end of INSTALLED_APPS" in error.hint
+
+
+def test_unwritable_media_root_is_an_error(settings, tmp_path):
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    settings.MEDIA_ROOT = locked / "media"
+    import os
+    if os.access(locked, os.W_OK):  # root can write anywhere; use a path under a file instead
+        (tmp_path / "file").write_text("x")
+        settings.MEDIA_ROOT = tmp_path / "file" / "media"
+    [error] = checks.check_media_root_writable(None)
+    assert error.id == "mediadmin.E003"
+
+
+def test_media_served_by_django_without_debug_is_a_warning(settings):
+    settings.DEBUG, settings.MEDIADMIN_SERVE_MEDIA = False, True
+    [warning] = checks.check_media_served_by_django(None)
+    assert warning.id == "mediadmin.W003"
+    settings.MEDIADMIN_SERVE_MEDIA = False
+    assert checks.check_media_served_by_django(None) == []
