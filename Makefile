@@ -1,0 +1,57 @@
+# mediadmin: `make run` to try it, `make test` to test it. Both set everything up.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip --disable-pip-version-check
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: run test install install-dev chromium migrate demo collectstatic check clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt | $(PY)
+	$(PIP) install -q -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(PY)
+	$(PIP) install -q -r requirements-dev.txt
+	@touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+chromium:
+	@sh .ci/ensure-chromium
+
+migrate: install
+	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
+
+demo: migrate
+	DJANGO_DEBUG=1 $(PY) manage.py load_demo
+
+## run: set up, load the demo data and start the development server on 127.0.0.1:8000
+run: demo
+	@echo ""
+	@echo "  mediadmin is starting on http://$(HOST):$(PORT)/"
+	@echo "  Admin:    http://$(HOST):$(PORT)/admin/"
+	@echo "  Login:    admin / $$(cat .demo-password 2>/dev/null || echo '(the DJANGO_DEMO_PASSWORD you set)')"
+	@echo ""
+	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+## test: set up (virtualenv, dev requirements, Chromium) and run the whole suite
+test: install-dev chromium
+	$(PY) manage.py check --fail-level WARNING
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+collectstatic: install
+	$(PY) manage.py collectstatic --noinput
+
+check: install
+	$(PY) manage.py check
+
+clean:
+	rm -rf $(VENV) static/* db.sqlite3 db.sqlite3-* .pytest_cache
+	@touch static/.gitkeep
