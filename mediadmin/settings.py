@@ -123,8 +123,17 @@ STATICFILES_DIRS = [BASE_DIR / "assets"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 
+# Documents live outside MEDIA_ROOT and are served only by the download view,
+# which checks visibility and sends them as attachments (docs/security.md).
+MEDIADMIN_PRIVATE_ROOT = Path(os.environ.get("MEDIADMIN_PRIVATE_ROOT", BASE_DIR / "private"))
+MEDIADMIN_PRIVATE_URL = "/documents/"
+# With nginx in front: the internal location that maps to MEDIADMIN_PRIVATE_ROOT
+# (e.g. "/_protected/"); the view then answers with X-Accel-Redirect.
+MEDIADMIN_X_ACCEL_REDIRECT_PREFIX = os.environ.get("MEDIADMIN_X_ACCEL_REDIRECT_PREFIX", "")
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {"BACKEND": "mediadmin.storages.PrivateFileSystemStorage"},
     "staticfiles": {
         "BACKEND": os.environ.get(
             "DJANGO_STATICFILES_STORAGE",
@@ -148,9 +157,21 @@ FILE_UPLOAD_PERMISSIONS = 0o644
 MEDIADMIN_IMAGE_FORMATS = env_list("MEDIADMIN_IMAGE_FORMATS", "JPEG,PNG,GIF,WEBP")
 MEDIADMIN_MAX_IMAGE_BYTES = int(os.environ.get("MEDIADMIN_MAX_IMAGE_BYTES", 20 * 1024 * 1024))
 MEDIADMIN_MAX_IMAGE_PIXELS = int(os.environ.get("MEDIADMIN_MAX_IMAGE_PIXELS", 40_000_000))
+MEDIADMIN_MAX_IMAGE_FRAMES = int(os.environ.get("MEDIADMIN_MAX_IMAGE_FRAMES", 300))
+# Keep EXIF (camera, GPS...) in stored originals; off by default for privacy.
+MEDIADMIN_KEEP_IMAGE_METADATA = env_bool("MEDIADMIN_KEEP_IMAGE_METADATA")
+MEDIADMIN_DOCUMENT_TYPES = env_list("MEDIADMIN_DOCUMENT_TYPES", "pdf,docx,xlsx,pptx,odt,txt,csv")
 MEDIADMIN_MAX_DOCUMENT_BYTES = int(
     os.environ.get("MEDIADMIN_MAX_DOCUMENT_BYTES", 50 * 1024 * 1024)
 )
+# Per-type limits under MEDIADMIN_MAX_DOCUMENT_BYTES (extension of the detected type -> bytes).
+MEDIADMIN_DOCUMENT_MAX_BYTES_BY_TYPE = {
+    "pdf": MEDIADMIN_MAX_DOCUMENT_BYTES,
+    "docx": 25 * 1024 * 1024, "xlsx": 25 * 1024 * 1024, "pptx": 50 * 1024 * 1024,
+    "odt": 25 * 1024 * 1024, "txt": 5 * 1024 * 1024, "csv": 20 * 1024 * 1024,
+}
+# Office files are zip archives: inspected from their directory, never extracted.
+MEDIADMIN_ZIP_LIMITS = {"max_entries": 2000, "max_total_bytes": 200 * 1024 * 1024, "max_ratio": 100}
 
 # --- Thumbnails (sorl-thumbnail) --------------------------------------------
 THUMBNAIL_KVSTORE = "sorl.thumbnail.kvstores.cached_db_kvstore.KVStore"

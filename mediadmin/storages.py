@@ -1,0 +1,32 @@
+"""The private storage for documents: outside MEDIA_ROOT, served only through a checked view."""
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage, storages
+from django.utils.functional import cached_property
+
+
+class PrivateFileSystemStorage(FileSystemStorage):
+    """Local storage under MEDIADMIN_PRIVATE_ROOT whose URLs point at the download view."""
+
+    @cached_property
+    def base_location(self):
+        """MEDIADMIN_PRIVATE_ROOT unless a location was given."""
+        return self._value_or_setting(self._location, settings.MEDIADMIN_PRIVATE_ROOT)
+
+    @cached_property
+    def base_url(self):
+        """MEDIADMIN_PRIVATE_URL (the download view), never MEDIA_URL."""
+        url = self._value_or_setting(self._base_url, settings.MEDIADMIN_PRIVATE_URL)
+        return url if url.endswith("/") else url + "/"
+
+    def _clear_cached_properties(self, setting, **kwargs):
+        """Also follow changes of the private settings (tests change them)."""
+        super()._clear_cached_properties(setting, **kwargs)
+        if setting in {"MEDIADMIN_PRIVATE_ROOT", "MEDIADMIN_PRIVATE_URL"}:
+            self.__dict__.pop("base_location", None)
+            self.__dict__.pop("location", None)
+            self.__dict__.pop("base_url", None)
+
+
+def private_storage():
+    """The storage of documents (STORAGES["private"])."""
+    return storages["private"]
