@@ -9,6 +9,7 @@ import logging
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -51,6 +52,12 @@ class _SafeFileMixin:
             filesafety.track(field_file.storage, field_file.name, model_instance._state.db or "default")
         return field_file
 
+    def formfield(self, **kwargs):
+        """No length limit on the client's name: the stored name is made by the server."""
+        field = super().formfield(**kwargs)
+        field.max_length = None
+        return field
+
 
 class SafeFileField(_SafeFileMixin, models.FileField):
     """A document field: type recognised by its bytes, stored with the matching extension."""
@@ -66,10 +73,25 @@ class SafeFileField(_SafeFileMixin, models.FileField):
         return field_file.file, validators.DOCUMENT_TYPES[content_type]
 
 
+class SafeImageFormField(forms.FileField):
+    """Form field checking images with mediadmin's rules (Django's opens every Pillow format)."""
+
+    def to_python(self, data):
+        """Accept only an allowed, bounded, fully decodable image."""
+        uploaded = super().to_python(data)
+        if uploaded is not None:
+            validators.validate_image_file(uploaded)
+        return uploaded
+
+
 class SafeImageField(_SafeFileMixin, models.ImageField):
     """An image field: allowed formats only, re-encoded without metadata before storage."""
 
     default_validators = [validators.validate_image_file]
+
+    def formfield(self, **kwargs):
+        """Use SafeImageFormField rather than Django's forms.ImageField."""
+        return super().formfield(**{"form_class": SafeImageFormField, **kwargs})
 
     def prepare_content(self, field_file):
         """Check the image again and return its cleaned re-encoding."""

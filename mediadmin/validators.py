@@ -25,7 +25,7 @@ DOCUMENT_TYPES = {
     "text/csv": "csv",
 }
 _OOXML_PARTS = {"word/": "docx", "xl/": "xlsx", "ppt/": "pptx"}
-_TEXT_REFUSED_PREFIXES = (b"<", b"#!", b"MZ", b"\x7fELF", b"\xef\xbb\xbf<", b"\xff\xfe", b"\xfe\xff")
+_TEXT_REFUSED_PREFIXES = (b"<", b"#!", b"%!", b"MZ", b"\x7fELF", b"\xef\xbb\xbf<", b"\xff\xfe", b"\xfe\xff")
 # Markup a browser would render or run, anywhere in the sample.
 _MARKUP = re.compile(rb"<\s*(?:html|head|body|script|svg|iframe|object|embed|\?xml|!doctype|meta|a\s)",
                      re.IGNORECASE)
@@ -51,7 +51,24 @@ def _check_size(value, limit):
 
 
 def inspect_image(fileobj):
-    """Return ImageInfo for an allowed, bounded, fully decodable image or raise ValidationError."""
+    """Return ImageInfo for an allowed, bounded, fully decodable image or raise ValidationError.
+
+    The result is remembered on the uploaded file, so the form, the model
+    validator and the field's pre_save decode it once.
+    """
+    underlying = getattr(fileobj, "file", None) or fileobj
+    cached = getattr(underlying, "_mediadmin_image_info", None)
+    if cached is not None:
+        return cached
+    info = _inspect_image(fileobj)
+    try:
+        underlying._mediadmin_image_info = info
+    except AttributeError:  # some file objects take no attributes
+        pass
+    return info
+
+
+def _inspect_image(fileobj):
     name = _display_name(fileobj)
     try:
         with warnings.catch_warnings():
