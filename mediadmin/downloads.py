@@ -3,7 +3,7 @@ import mimetypes
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, HttpResponse, HttpResponseRedirect
 from django.utils.http import content_disposition_header
 
 from .validators import DOCUMENT_TYPES
@@ -37,7 +37,14 @@ def _harden(response, download):
 
 
 def response_for(download):
-    """X-Accel-Redirect to nginx when configured, else a streamed FileResponse."""
+    """A pre-signed redirect on S3, X-Accel-Redirect to nginx when configured, else a FileResponse."""
+    storage = download.field_file.storage
+    if hasattr(storage, "signed_url"):
+        response = HttpResponseRedirect(storage.signed_url(
+            download.field_file.name, filename=download.filename, content_type=download.content_type))
+        response["Cache-Control"] = "private, no-store"
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
     prefix = settings.MEDIADMIN_X_ACCEL_REDIRECT_PREFIX
     if prefix:
         response = HttpResponse()

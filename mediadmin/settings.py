@@ -101,7 +101,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ------------------------------------------------------------------
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# REDIS_URL switches Django's cache and sorl-thumbnail's key-value store to Redis,
+# so several app servers share them.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -144,6 +150,24 @@ STORAGES = {
     },
 }
 
+# S3 (django-storages) when MEDIADMIN_S3_BUCKET is set: images under media/,
+# documents under private/ (pre-signed, short-lived URLs handed out by the
+# download view only). Overwrite is always off.
+MEDIADMIN_S3_BUCKET = os.environ.get("MEDIADMIN_S3_BUCKET", "")
+if MEDIADMIN_S3_BUCKET:
+    _S3 = {
+        "bucket_name": MEDIADMIN_S3_BUCKET,
+        "region_name": os.environ.get("MEDIADMIN_S3_REGION") or None,
+        "endpoint_url": os.environ.get("MEDIADMIN_S3_ENDPOINT_URL") or None,
+        "file_overwrite": False, "signature_version": "s3v4",
+        "default_acl": None,
+    }
+    STORAGES["default"] = {"BACKEND": "mediadmin.storages_s3.MediaS3Storage", "OPTIONS": {
+        **_S3, "location": "media", "querystring_auth": False,
+        "custom_domain": os.environ.get("MEDIADMIN_S3_CUSTOM_DOMAIN") or None}}
+    STORAGES["private"] = {"BACKEND": "mediadmin.storages_s3.PrivateS3Storage", "OPTIONS": {
+        **_S3, "location": "private", "querystring_auth": True, "querystring_expire": 300}}
+
 # Django's static() helper serves MEDIA_URL only when DEBUG is on; this flag
 # lets a test server do the same. Never on in production (system check W003).
 MEDIADMIN_SERVE_MEDIA = env_bool("MEDIADMIN_SERVE_MEDIA", default=DEBUG)
@@ -174,7 +198,12 @@ MEDIADMIN_DOCUMENT_MAX_BYTES_BY_TYPE = {
 MEDIADMIN_ZIP_LIMITS = {"max_entries": 2000, "max_total_bytes": 200 * 1024 * 1024, "max_ratio": 100}
 
 # --- Thumbnails (sorl-thumbnail) --------------------------------------------
-THUMBNAIL_KVSTORE = "sorl.thumbnail.kvstores.cached_db_kvstore.KVStore"
+THUMBNAIL_KVSTORE = (
+    "sorl.thumbnail.kvstores.redis_kvstore.KVStore" if REDIS_URL
+    else "sorl.thumbnail.kvstores.cached_db_kvstore.KVStore"
+)
+if REDIS_URL:
+    THUMBNAIL_REDIS_URL = REDIS_URL
 THUMBNAIL_PRESERVE_FORMAT = True
 THUMBNAIL_QUALITY = 85
 THUMBNAIL_DEBUG = False

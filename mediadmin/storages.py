@@ -1,7 +1,9 @@
 """The private storage for documents: outside MEDIA_ROOT, served only through a checked view."""
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, storages
-from django.utils.functional import cached_property
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.utils.functional import LazyObject, cached_property, empty
 
 
 class PrivateFileSystemStorage(FileSystemStorage):
@@ -27,6 +29,23 @@ class PrivateFileSystemStorage(FileSystemStorage):
             self.__dict__.pop("base_url", None)
 
 
+class _PrivateStorage(LazyObject):
+    """STORAGES["private"], looked up on first use and again after STORAGES changes."""
+
+    def _setup(self):
+        self._wrapped = storages["private"]
+
+
+_private = _PrivateStorage()
+
+
+@receiver(setting_changed)
+def _reset_private_storage(setting, **kwargs):
+    if setting in {"STORAGES", "MEDIADMIN_PRIVATE_ROOT"}:
+        _private._wrapped = empty
+
+
 def private_storage():
-    """The storage of documents (STORAGES["private"])."""
-    return storages["private"]
+    """The storage of documents (STORAGES["private"]), for FileField(storage=...)."""
+    return _private
+
