@@ -198,12 +198,11 @@ MEDIADMIN_DOCUMENT_MAX_BYTES_BY_TYPE = {
 MEDIADMIN_ZIP_LIMITS = {"max_entries": 2000, "max_total_bytes": 200 * 1024 * 1024, "max_ratio": 100}
 
 # --- Thumbnails (sorl-thumbnail) --------------------------------------------
-THUMBNAIL_KVSTORE = (
-    "sorl.thumbnail.kvstores.redis_kvstore.KVStore" if REDIS_URL
-    else "sorl.thumbnail.kvstores.cached_db_kvstore.KVStore"
-)
-if REDIS_URL:
-    THUMBNAIL_REDIS_URL = REDIS_URL
+# sorl's key-value store: the database for persistence, read through the
+# "default" cache, which is Redis when REDIS_URL is set (sorl deprecates its
+# pure-Redis store in favour of exactly this).
+THUMBNAIL_KVSTORE = "sorl.thumbnail.kvstores.cached_db_kvstore.KVStore"
+THUMBNAIL_CACHE = "default"
 THUMBNAIL_PRESERVE_FORMAT = True
 THUMBNAIL_QUALITY = 85
 THUMBNAIL_DEBUG = False
@@ -222,7 +221,14 @@ MEDIADMIN_THUMBNAIL_SIZES = {
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
-X_FRAME_OPTIONS = "SAMEORIGIN"  # the admin's related-object popups use frames
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT")
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD")
+if env_bool("DJANGO_BEHIND_PROXY"):
+    # nginx terminates TLS and sets X-Forwarded-Proto.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+X_FRAME_OPTIONS = "DENY"
 
 LOGGING = {
     "version": 1,
