@@ -18,8 +18,11 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # in-memory SQLite database is shared-cache, where a second writer fails at once with
 # "database table is locked"; a file database waits for the lock like production does.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A random name, not just the pid: test runs in other checkouts (or pid namespaces)
+    # sharing /tmp must never open, flush or delete this run's database.
     import tempfile
+    import uuid
 
     DATABASES["default"]["TEST"] = {  # noqa: F405
-        "NAME": os.path.join(tempfile.gettempdir(), f"mediadmin-test-{os.getpid()}.sqlite3"),
+        "NAME": os.path.join(tempfile.gettempdir(), f"mediadmin-test-{uuid.uuid4().hex}.sqlite3"),
     }

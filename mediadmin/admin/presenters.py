@@ -30,10 +30,9 @@ def _row_json(obj):
     if isinstance(obj, ProductDocument):
         return {"id": obj.pk, "kind": "document", "title": obj.title, "name": obj.original_name,
                 "size": filesizeformat(obj.size), "content_type": obj.content_type,
-                "url": obj.file.url,
                 "change_url": reverse("admin:mediadmin_productdocument_change", args=[obj.pk])}
     return {"id": obj.pk, "kind": "image", "name": obj.image.name.rsplit("/", 1)[-1],
-            "size": f"{obj.width} × {obj.height}", "position": obj.position, "url": obj.image.url,
+            "size": f"{obj.width} × {obj.height}", "position": obj.position,
             "thumbnail_url": thumbnails.thumbnail_url(obj.image, "admin_inline"),
             "change_url": reverse("admin:mediadmin_productimage_change", args=[obj.pk])}
 
