@@ -44,11 +44,6 @@ class UploadOutcome:
     product: Product | None = None
     obj: ProductDocument | ProductImage | None = None
 
-    @property
-    def ok(self) -> bool:
-        """True when the file was stored."""
-        return self.status == "uploaded"
-
 
 def _base_name(uploaded_file) -> str:
     return str(uploaded_file.name or "").replace("\\", "/").rsplit("/", 1)[-1]

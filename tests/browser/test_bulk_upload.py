@@ -23,7 +23,7 @@ def _documents(count):
              "body": f"%PDF-1.4\n% spec sheet number {i}\n%%EOF\n"} for i in range(count)]
 
 
-def test_drop_30_files_on_the_documents_inline(staff_page, live_server, media_root):
+def test_drop_30_files_on_the_documents_inline(staff_page, live_server, media_root, screenshot):
     product = factories.product("Drop Lamp", sku="DL-1")
     page = staff_page
     page.goto(f"{live_server.url}/admin/mediadmin/product/{product.pk}/change/")
@@ -46,9 +46,13 @@ def test_drop_30_files_on_the_documents_inline(staff_page, live_server, media_ro
 
     rows = page.locator("#documents-group tr.mediadmin-uploaded-row")
     assert rows.count() == 28
-    assert "spec-00.pdf" in rows.first.inner_text()
+    row_text = " ".join(rows.all_inner_texts())
+    assert all(f"spec-{i:02d}.pdf" in row_text for i in range(28)) and "evil.pdf" not in row_text
     assert ProductDocument.objects.filter(product=product).count() == 28
     assert len(list((media_root / "documents").iterdir())) == 28
+    page.locator(f"{zone} [data-list]").evaluate("list => list.scrollTop = 100")
+    screenshot(page.locator(zone), "bulk-upload-inline")
+    screenshot(page.locator("#documents-group"), "bulk-upload-inline-rows")
 
     # The form still saves normally afterwards, and the uploaded rows are then regular rows.
     page.click("input[name=_continue]")
@@ -112,6 +116,9 @@ def test_bulk_page_matches_skus_and_offers_a_summary(staff_page, live_server, me
     page.set_viewport_size({"width": 1280, "height": 1150})
     page.evaluate("window.scrollTo(0, 0)")
     screenshot(page, "bulk-upload")
+    page.emulate_media(color_scheme="dark")
+    screenshot(page, "bulk-upload-dark")
+    page.emulate_media(color_scheme="light")
 
     # The unmatched file goes to a chosen product on retry.
     page.check("input[name=target][value=product]")
