@@ -277,8 +277,10 @@ def report(many, big):
     """Print the figures side by side with cp."""
     print(f"{many['files']} × {many['size_mb']:g} MB documents, {many['clients']} clients, "
           f"gunicorn {many['workers']} sync workers on {HOST}")
-    print(f"  endpoint: {many['seconds']:.2f} s  {many['files_per_s']:.1f} files/s  {many['mb_per_s']:.1f} MB/s")
-    print(f"  cp:       {many['cp_seconds']:.2f} s  {many['cp_files_per_s']:.1f} files/s  {many['cp_mb_per_s']:.1f} MB/s")
+    print(f"  endpoint: {many['seconds']:.2f} s  {many['files_per_s']:.1f} files/s  "
+          f"{many['mb_per_s']:.1f} MB/s")
+    print(f"  cp:       {many['cp_seconds']:.2f} s  {many['cp_files_per_s']:.1f} files/s  "
+          f"{many['cp_mb_per_s']:.1f} MB/s")
     print(f"  ratio endpoint/cp: {many['files_per_s'] / many['cp_files_per_s']:.3f} (files/s and MB/s)")
     print(f"  answered 201: {many['answered_201']}/{many['files']}  rows: {many['rows']}  "
           f"files lost: {many['lost']}  server peak RSS: {many['peak_rss_mb']:.1f} MB")

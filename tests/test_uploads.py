@@ -7,6 +7,7 @@ from urllib.parse import unquote
 import pytest
 from django.contrib.auth.models import Permission, User
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import DatabaseError, connection
 from django.test import Client
 from django.urls import reverse
 
@@ -97,14 +98,15 @@ def test_refused_image_leaves_nothing(media_root):
     assert not ProductImage.objects.exists() and stored_files(media_root) == []
 
 
-def test_failure_after_storing_deletes_the_stored_file(media_root, monkeypatch):
+def test_failure_after_storing_deletes_the_stored_file(media_root):
+    """The row insert fails (a database trigger refuses it) after the file was stored."""
     product = factories.product(with_image=False)
-    product_pk = product.pk
-    product.delete()  # the row insert fails on the foreign key: the stored file must go
-    product.pk = product_pk
-    with pytest.raises(Exception):
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TRIGGER refuse_documents BEFORE INSERT ON mediadmin_productdocument "
+                       "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END")
+    with pytest.raises(DatabaseError):
         uploads.document_upload(product=product, uploaded_file=factories.pdf_upload())
-    assert stored_files(media_root) == []
+    assert stored_files(media_root) == [] and not ProductDocument.objects.exists()
 
 
 def test_detect_kind_by_content_not_name():

@@ -103,7 +103,8 @@ def test_bulk_page_matches_skus_and_offers_a_summary(staff_page, live_server, me
     assert summary.locator("[data-slot=unmatched]").inner_text() == "1"
     unmatched = page.locator(".mediadmin-upload-item[data-state=unmatched]")
     assert "ZZ-000_orphan.pdf" in unmatched.inner_text()
-    assert "AB-123 · Desk Lamp" in page.locator(".mediadmin-upload-item", has_text="AB-123_manual.pdf").inner_text()
+    manual = page.locator(".mediadmin-upload-item", has_text="AB-123_manual.pdf")
+    assert "AB-123 · Desk Lamp" in manual.inner_text()
     assert lamp.documents.count() == 1 and lamp.images.count() == 1 and chair.documents.count() == 1
 
     with page.expect_download() as download_info:
@@ -111,7 +112,8 @@ def test_bulk_page_matches_skus_and_offers_a_summary(staff_page, live_server, me
     with open(download_info.value.path(), newline="") as f:
         rows = {r["file"]: r for r in csv.DictReader(f)}
     assert rows["ZZ-000_orphan.pdf"]["status"] == "unmatched"
-    assert rows["CD-456_evil.pdf"]["status"] == "refused" and "CD-456_evil.pdf" in rows["CD-456_evil.pdf"]["message"]
+    evil = rows["CD-456_evil.pdf"]
+    assert evil["status"] == "refused" and "CD-456_evil.pdf" in evil["message"]
     assert rows["AB-123_front.jpg"]["product_sku"] == "AB-123"
     page.set_viewport_size({"width": 1280, "height": 1150})
     page.evaluate("window.scrollTo(0, 0)")
