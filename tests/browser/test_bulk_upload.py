@@ -128,3 +128,46 @@ def test_bulk_page_matches_skus_and_offers_a_summary(staff_page, live_server, me
     unmatched.locator("[data-action=retry]").click()
     page.wait_for_selector(".mediadmin-upload-item[data-state=uploaded]:has-text('ZZ-000_orphan.pdf')")
     assert chair.documents.count() == 2
+
+
+def test_bulk_page_without_javascript_uploads_in_one_post(browser, live_server, admin_user):
+    lamp = factories.product("Desk Lamp", sku="AB-123")
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", admin_user.username)
+    page.fill("#id_password", "password")
+    page.click("input[type=submit]")
+    page.goto(f"{live_server.url}/admin/mediadmin/product/bulk-upload/")
+    assert "at most 100 files" in page.locator("[data-nojs-note]").inner_text()
+    page.locator("#id_files").set_input_files(files=[
+        {"name": "AB-123_manual.pdf", "mimeType": "application/pdf", "buffer": factories.pdf_bytes("M")},
+        {"name": "nobody.pdf", "mimeType": "application/pdf", "buffer": factories.pdf_bytes("N")},
+    ])
+    page.click("[data-nojs-submit] input[type=submit]")
+    summary = page.locator("#bulk-summary")
+    assert "nobody.pdf" in summary.locator("tr.mediadmin-outcome-unmatched").inner_text()
+    assert "AB-123_manual.pdf" in summary.locator("tr.mediadmin-outcome-uploaded").inner_text()
+    assert summary.locator("a[download]").get_attribute("href").startswith("data:text/csv")
+    assert lamp.documents.count() == 1
+    context.close()
+
+
+def test_cancel_a_waiting_file(staff_page, live_server):
+    product = factories.product("Cancel Lamp")
+    page = staff_page
+    page.goto(f"{live_server.url}/admin/mediadmin/product/{product.pk}/change/")
+    zone = "[data-mediadmin-uploader][data-inline-prefix=documents]"
+    # Hold the queue (no upload slot) so every file waits, deterministically.
+    page.locator(zone).evaluate("z => z.dataset.concurrency = '0'")
+    page.evaluate(DROP_FILES_JS, [f"{zone} [data-drop]", _documents(3)])
+    items = page.locator(f"{zone} .mediadmin-upload-item")
+    assert items.count() == 3 and items.nth(1).get_attribute("data-state") == "queued"
+    page.locator(zone).evaluate("z => z.dataset.concurrency = '3'")
+    items.nth(1).locator("[data-action=cancel]").click()
+    page.wait_for_selector(f"{zone}[data-state=done]")
+    assert [items.nth(i).get_attribute("data-state") for i in range(3)] == ["uploaded", "cancelled", "uploaded"]
+    assert sorted(d.original_name for d in product.documents.all()) == ["spec-00.pdf", "spec-02.pdf"]
+    items.nth(1).locator("[data-action=retry]").click()
+    page.wait_for_selector(f"{zone}[data-state=done] .mediadmin-upload-item:nth-child(2)[data-state=uploaded]")
+    assert product.documents.count() == 3

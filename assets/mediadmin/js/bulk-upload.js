@@ -54,7 +54,6 @@
     constructor(root, options) {
       this.root = root;
       this.url = root.dataset.uploadUrl;
-      this.concurrency = Number(root.dataset.concurrency || 3);
       this.maxBytes = Number(root.dataset.maxBytes || 0);
       this.list = root.querySelector("[data-list]");
       this.itemTemplate = root.querySelector("template[data-item-template]");
@@ -85,6 +84,9 @@
     }
 
     start() { this.pump(); this.update(); }
+
+    /* Read on every pump, so data-concurrency can be changed while files wait. */
+    get concurrency() { return Number(this.root.dataset.concurrency || 3); }
 
     setState(item, state, message) {
       item.state = state;
