@@ -16,7 +16,6 @@ from mediadmin.admin.presenters import outcomes_csv
 from mediadmin.models import ProductDocument, ProductImage
 
 from . import factories
-from .conftest import stored_files
 
 pytestmark = pytest.mark.django_db
 
@@ -35,29 +34,30 @@ def bad(name="evil.pdf"):
 
 # --- services -----------------------------------------------------------------------------
 
-def test_document_upload_stores_file_and_row_with_metadata(media_root, admin_user):
+def test_document_upload_stores_file_and_row_with_metadata(files_in, admin_user):
     product = factories.product(with_image=False)
     document = uploads.document_upload(product=product, uploaded_file=factories.pdf_upload("a.pdf"),
                                        user=admin_user)
     assert document.pk and document.content_type == "application/pdf"
     assert document.uploaded_by == admin_user and document.original_name == "a.pdf"
-    assert len(document.sha256) == 64 and (media_root / document.file.name).is_file()
+    assert len(document.sha256) == 64 and files_in() == [document.file.name]
+    assert document.file.name.startswith("documents/a-") and document.is_public
 
 
-def test_refused_document_leaves_nothing(media_root):
+def test_refused_document_leaves_nothing(files_in):
     product = factories.product(with_image=False)
     with pytest.raises(uploads.ValidationError) as info:
         uploads.document_upload(product=product, uploaded_file=bad())
     assert "evil.pdf" in " ".join(info.value.messages)
-    assert not ProductDocument.objects.exists() and stored_files(media_root) == []
+    assert not ProductDocument.objects.exists() and files_in() == []
 
 
-def test_duplicate_document_is_refused_unless_allowed(media_root):
+def test_duplicate_document_is_refused_unless_allowed(files_in):
     product = factories.product(with_image=False)
     uploads.document_upload(product=product, uploaded_file=factories.pdf_upload("a.pdf"))
     with pytest.raises(uploads.DuplicateUpload):
         uploads.document_upload(product=product, uploaded_file=factories.pdf_upload("copy.pdf"))
-    assert ProductDocument.objects.count() == 1 and len(stored_files(media_root)) == 1
+    assert ProductDocument.objects.count() == 1 and len(files_in()) == 1
     uploads.document_upload(product=product, uploaded_file=factories.pdf_upload("copy.pdf"),
                             allow_duplicate=True)
     assert ProductDocument.objects.count() == 2
@@ -90,23 +90,40 @@ def test_gallery_duplicate_detected_for_rows_saved_before_hashes():
     assert ProductImage.objects.count() == 1
 
 
-def test_refused_image_leaves_nothing(media_root):
+def test_refused_image_leaves_nothing(files_in):
     product = factories.product(with_image=False)
     broken = SimpleUploadedFile("broken.jpg", factories.image_bytes()[:300], content_type="image/jpeg")
     with pytest.raises(uploads.ValidationError):
         uploads.gallery_image_upload(product=product, uploaded_file=broken)
-    assert not ProductImage.objects.exists() and stored_files(media_root) == []
+    assert not ProductImage.objects.exists() and files_in() == []
 
 
-def test_failure_after_storing_deletes_the_stored_file(media_root):
+@pytest.mark.django_db(transaction=True)
+def test_failure_after_storing_deletes_the_stored_file(files_in):
     """The row insert fails (a database trigger refuses it) after the file was stored."""
     product = factories.product(with_image=False)
     with connection.cursor() as cursor:
         cursor.execute("CREATE TRIGGER refuse_documents BEFORE INSERT ON mediadmin_productdocument "
                        "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END")
-    with pytest.raises(DatabaseError):
-        uploads.document_upload(product=product, uploaded_file=factories.pdf_upload())
-    assert stored_files(media_root) == [] and not ProductDocument.objects.exists()
+    try:
+        with pytest.raises(DatabaseError):
+            uploads.document_upload(product=product, uploaded_file=factories.pdf_upload())
+        assert files_in() == [] and not ProductDocument.objects.exists()
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TRIGGER refuse_documents")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_duplicate_image_found_after_storing_leaves_no_file(files_in):
+    product = factories.product(with_image=False)
+    photo = factories.image_bytes("JPEG", (120, 90))
+    first = uploads.gallery_image_upload(
+        product=product, uploaded_file=SimpleUploadedFile("a.jpg", photo, content_type="image/jpeg"))
+    with pytest.raises(uploads.DuplicateUpload):
+        uploads.gallery_image_upload(
+            product=product, uploaded_file=SimpleUploadedFile("b.jpg", photo, content_type="image/jpeg"))
+    assert files_in("product_gallery") == [first.image.name]
 
 
 def test_detect_kind_by_content_not_name():
@@ -136,7 +153,7 @@ def test_sku_matching_many_names_in_few_queries(django_assert_max_num_queries):
 
 # --- endpoints ----------------------------------------------------------------------------
 
-def test_change_form_endpoint_many_files_good_and_bad(admin_client, media_root):
+def test_change_form_endpoint_many_files_good_and_bad(admin_client, files_in):
     product = factories.product(with_image=False)
     results = []
     for i in range(12):
@@ -145,7 +162,7 @@ def test_change_form_endpoint_many_files_good_and_bad(admin_client, media_root):
     assert [r.status_code for r in results].count(201) == 9
     refused = [r.json() for r in results if r.status_code == 422]
     assert len(refused) == 3 and all(r["name"] in r["message"] for r in refused)
-    assert product.documents.count() == 9 and len(stored_files(media_root / "documents")) == 9
+    assert product.documents.count() == 9 and len(files_in("documents")) == 9
     row = results[1].json()["row"]
     assert row["name"] == "note1.txt" and row["content_type"] == "text/plain"
 
@@ -183,7 +200,7 @@ def _staff(perms=()):
     return client
 
 
-def test_staff_without_add_permission_gets_403(media_root):
+def test_staff_without_add_permission_gets_403(files_in):
     product = factories.product(with_image=False)
     client = _staff(["view_product", "change_product"])
     assert client.post(upload_url(product), {"file": txt("a.txt")}).status_code == 403
@@ -192,7 +209,7 @@ def test_staff_without_add_permission_gets_403(media_root):
     assert client.post(reverse("admin:mediadmin_product_bulk_match"), {"names": []},
                        content_type="application/json").status_code == 403
     assert client.get(reverse("admin:mediadmin_product_bulk_upload")).status_code == 403
-    assert not ProductDocument.objects.exists() and stored_files(media_root / "documents") == []
+    assert not ProductDocument.objects.exists() and files_in("documents") == []
 
 
 def test_add_permission_for_documents_only_allows_documents():
@@ -234,7 +251,7 @@ def test_unknown_kind_is_404(admin_client):
     assert admin_client.post(upload_url(product, "videos"), {"file": txt("a.txt")}).status_code == 404
 
 
-def test_bulk_file_endpoint_matches_sku_and_kind(admin_client, media_root):
+def test_bulk_file_endpoint_matches_sku_and_kind(admin_client, files_in):
     lamp = factories.product("Lamp", sku="AB-123", with_image=False)
     url = reverse("admin:mediadmin_product_bulk_upload_file")
     doc = admin_client.post(url, {"file": factories.pdf_upload("AB-123_manual.pdf"), "target": "sku"})
@@ -244,7 +261,7 @@ def test_bulk_file_endpoint_matches_sku_and_kind(admin_client, media_root):
     assert img.status_code == 201 and img.json()["row"]["kind"] == "image"
     assert none.status_code == 422 and none.json()["status"] == "unmatched"
     assert lamp.documents.count() == 1 and lamp.images.count() == 1
-    assert not any("ZZ-9" in f for f in stored_files(media_root))
+    assert not any("ZZ-9" in f for f in files_in())
 
 
 def test_bulk_file_endpoint_to_one_product(admin_client):

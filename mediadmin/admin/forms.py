@@ -2,7 +2,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Product
+from ..models import Product, ProductDocument
 
 BY_SKU = "sku"
 ONE_PRODUCT = "product"
@@ -19,6 +19,10 @@ class BulkUploadForm(forms.Form):
     product = forms.ModelChoiceField(
         label=_("Product"), queryset=Product.objects.order_by("name"), required=False,
         empty_label=_("— choose a product —"),
+    )
+    visibility = forms.ChoiceField(
+        label=_("Documents are"), choices=ProductDocument.Visibility.choices,
+        initial=ProductDocument.Visibility.PUBLIC, required=False,
     )
     allow_duplicate = forms.BooleanField(
         label=_("Keep files already attached to the product (duplicates) anyway"), required=False,

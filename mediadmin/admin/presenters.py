@@ -15,7 +15,7 @@ from ..models import ProductDocument
 CSV_HEADER = ["file", "status", "product_sku", "product_name", "message"]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 STATUS_LABELS = {"uploaded": _("Uploaded"), "duplicate": _("Duplicate"), "refused": _("Refused"),
-                 "unmatched": _("Unmatched")}
+                 "unmatched": _("Unmatched"), "failed": _("Failed")}
 
 
 def product_json(product):
@@ -30,6 +30,7 @@ def _row_json(obj):
     if isinstance(obj, ProductDocument):
         return {"id": obj.pk, "kind": "document", "title": obj.title, "name": obj.original_name,
                 "size": filesizeformat(obj.size), "content_type": obj.content_type,
+                "visibility": obj.get_visibility_display(),
                 "change_url": reverse("admin:mediadmin_productdocument_change", args=[obj.pk])}
     return {"id": obj.pk, "kind": "image", "name": obj.image.name.rsplit("/", 1)[-1],
             "size": f"{obj.width} × {obj.height}", "position": obj.position,

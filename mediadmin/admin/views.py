@@ -22,7 +22,7 @@ from .forms import BulkUploadForm
 
 MODELS = {uploads.DOCUMENTS: ProductDocument, uploads.IMAGES: ProductImage}
 MAX_MATCH_NAMES = 5000
-STATUS_CODES = {"uploaded": 201, "duplicate": 409, "refused": 422, "unmatched": 422}
+STATUS_CODES = {"uploaded": 201, "duplicate": 409, "refused": 422, "unmatched": 422, "failed": 503}
 
 
 def can_add(request, kind: str) -> bool:
@@ -60,6 +60,11 @@ def _allow_duplicate(request) -> bool:
     return request.POST.get("allow_duplicate") in {"1", "true", "on"}
 
 
+def _visibility(request) -> str | None:
+    value = request.POST.get("visibility")
+    return value if value in ProductDocument.Visibility.values else None
+
+
 def upload_to_product(model_admin, request, object_id, kind):
     """One file (field "file") into a product's documents or gallery."""
     if kind not in MODELS:
@@ -71,7 +76,8 @@ def upload_to_product(model_admin, request, object_id, kind):
     if uploaded_file is None:
         return JsonResponse({"status": "refused", "message": str(_("No file was sent."))}, status=400)
     outcome = uploads.file_upload(product=product, uploaded_file=uploaded_file, user=request.user,
-                                  kind=kind, allow_duplicate=_allow_duplicate(request))
+                                  kind=kind, allow_duplicate=_allow_duplicate(request),
+                                  visibility=_visibility(request))
     return _outcome_response(request, outcome)
 
 
@@ -98,7 +104,8 @@ def _bulk_one(request, form, uploaded_file, matches):
         return uploads.UploadOutcome("refused", name, str(_("You may not add files of this kind.")),
                                      product)
     return uploads.file_upload(product=product, uploaded_file=uploaded_file, user=request.user,
-                               kind=kind, allow_duplicate=form.cleaned_data["allow_duplicate"])
+                               kind=kind, allow_duplicate=form.cleaned_data["allow_duplicate"],
+                               visibility=form.cleaned_data["visibility"])
 
 
 def bulk_match(model_admin, request):

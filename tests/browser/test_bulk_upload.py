@@ -23,7 +23,7 @@ def _documents(count):
              "body": f"%PDF-1.4\n% spec sheet number {i}\n%%EOF\n"} for i in range(count)]
 
 
-def test_drop_30_files_on_the_documents_inline(staff_page, live_server, media_root, screenshot):
+def test_drop_30_files_on_the_documents_inline(staff_page, live_server, files_in, screenshot):
     product = factories.product("Drop Lamp", sku="DL-1")
     page = staff_page
     page.goto(f"{live_server.url}/admin/mediadmin/product/{product.pk}/change/")
@@ -49,7 +49,7 @@ def test_drop_30_files_on_the_documents_inline(staff_page, live_server, media_ro
     row_text = " ".join(rows.all_inner_texts())
     assert all(f"spec-{i:02d}.pdf" in row_text for i in range(28)) and "evil.pdf" not in row_text
     assert ProductDocument.objects.filter(product=product).count() == 28
-    assert len(list((media_root / "documents").iterdir())) == 28
+    assert len(files_in("documents")) == 28
     page.locator(f"{zone} [data-list]").evaluate("list => list.scrollTop = 100")
     screenshot(page.locator(zone), "bulk-upload-inline")
     screenshot(page.locator("#documents-group"), "bulk-upload-inline-rows")
@@ -81,7 +81,7 @@ def test_pick_gallery_images_with_the_file_input_then_keep_a_duplicate(staff_pag
     assert ProductImage.objects.filter(product=product).count() == 3
 
 
-def test_bulk_page_matches_skus_and_offers_a_summary(staff_page, live_server, media_root, screenshot):
+def test_bulk_page_matches_skus_and_offers_a_summary(staff_page, live_server, screenshot):
     lamp = factories.product("Desk Lamp", sku="AB-123")
     chair = factories.product("Office Chair", sku="CD-456")
     page = staff_page

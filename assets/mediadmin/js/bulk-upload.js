@@ -232,7 +232,8 @@
 
   function initInline(root) {
     const queue = new Queue(root, {
-      fields: () => ({}),
+      fields: () => Object.fromEntries(
+        Array.from(root.querySelectorAll("[data-field]"), (el) => [el.dataset.field, el.value])),
       onResult: (item, data) => insertRow(root, data),
     });
     const duplicates = root.querySelector("[data-allow-duplicate]");
@@ -291,7 +292,7 @@
     const formFields = () => {
       const data = new FormData(form);
       const fields = {};
-      for (const name of ["target", "product", "allow_duplicate"]) {
+      for (const name of ["target", "product", "visibility", "allow_duplicate"]) {
         if (data.has(name)) fields[name] = data.get(name);
       }
       return fields;

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('mediadmin', '0001_initial'),
+        ('mediadmin', '0002_safe_file_fields_private_documents'),
     ]
 
     operations = [
