@@ -46,8 +46,10 @@ def free_port():
 
 def make_env(work, max_document_bytes=None):
     """Environment of the Django commands and the server: everything under `work`."""
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="mediadmin.settings", DJANGO_DEBUG="0",
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MEDIADMIN_S3", "REDIS_URL"))}
+    env = dict(env, DJANGO_SETTINGS_MODULE="mediadmin.settings", DJANGO_DEBUG="0",
                DATABASE_URL=f"sqlite:///{work / 'db.sqlite3'}", DJANGO_MEDIA_ROOT=str(work / "media"),
+               MEDIADMIN_PRIVATE_ROOT=str(work / "private"),
                DJANGO_STATICFILES_STORAGE="django.contrib.staticfiles.storage.StaticFilesStorage",
                TMPDIR=str(work / "tmp"), MEDIADMIN_LOG_LEVEL="WARNING", PYTHONPATH=str(ROOT))
     if max_document_bytes:
