@@ -63,6 +63,13 @@
       this.fields = options.fields || (() => ({}));
       this.onResult = options.onResult || (() => {});
       this.onIdle = options.onIdle || (() => {});
+      // Leaving the page (or saving the form) would cut the files still on their way.
+      window.addEventListener("beforeunload", (event) => {
+        if (this.items.some((i) => i.state === "queued" || i.state === "uploading")) {
+          event.preventDefault();
+          event.returnValue = "";
+        }
+      });
     }
 
     add(file, extra) {
