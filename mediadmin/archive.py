@@ -91,9 +91,13 @@ def stream_zip(entries: Iterable[ArchiveEntry]) -> Iterator[bytes]:
 
 
 def _write_entry(archive, sink, entry: ArchiveEntry) -> Iterator[bytes]:
+    storage, name = entry.field_file.storage, entry.field_file.name
     try:
-        source = entry.field_file.storage.open(entry.field_file.name, "rb")
+        # exists() first: remote storages open lazily and would fail mid-entry instead.
+        source = storage.open(name, "rb") if storage.exists(name) else None
     except OSError:
+        source = None
+    if source is None:
         logger.warning("Zip download: %r is missing from storage", entry.field_file.name)
         return
     info = zipfile.ZipInfo(entry.arcname, date_time=timezone.localtime().timetuple()[:6])

@@ -336,3 +336,16 @@ def test_zip_action_streams_every_file(admin_client):
     assert any(n.startswith("chair/") for n in names)
     assert archive.testzip() is None
     assert archive.read("AB-1/documents/manual.pdf").startswith(b"%PDF-")
+
+
+def test_zip_skips_a_file_missing_from_storage(admin_client, caplog):
+    lamp = factories.product("Lamp", sku="AB-1")
+    kept = factories.document(lamp, "kept.pdf")
+    gone = factories.document(lamp, "gone.pdf")
+    gone.file.storage.delete(gone.file.name)
+    response = admin_client.post(reverse("admin:mediadmin_product_changelist"), {
+        "action": "download_files", "_selected_action": [lamp.pk]})
+    names = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))).namelist()
+    assert f"AB-1/documents/{kept.original_name}" in names
+    assert f"AB-1/documents/{gone.original_name}" not in names
+    assert "missing from storage" in caplog.text

@@ -337,9 +337,22 @@
     });
   }
 
+  /* A file dropped next to a zone must not replace the page with the file. */
+  function guardPage() {
+    for (const type of ["dragover", "drop"]) {
+      window.addEventListener(type, (event) => {
+        const target = event.target;
+        if (!(target instanceof HTMLInputElement && target.type === "file")) event.preventDefault();
+      });
+    }
+  }
+
   function init() {
-    for (const root of document.querySelectorAll("[data-mediadmin-uploader]")) initInline(root);
-    for (const root of document.querySelectorAll("[data-mediadmin-bulk]")) initBulk(root);
+    const inlines = document.querySelectorAll("[data-mediadmin-uploader]");
+    const pages = document.querySelectorAll("[data-mediadmin-bulk]");
+    for (const root of inlines) initInline(root);
+    for (const root of pages) initBulk(root);
+    if (inlines.length || pages.length) guardPage();
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
