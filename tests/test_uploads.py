@@ -349,3 +349,26 @@ def test_zip_skips_a_file_missing_from_storage(admin_client, caplog):
     assert f"AB-1/documents/{kept.original_name}" in names
     assert f"AB-1/documents/{gone.original_name}" not in names
     assert "missing from storage" in caplog.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_uploads_of_the_same_file_keep_one(files_in):
+    """Eight requests with the same bytes at once: one is stored, seven are duplicates."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+
+    product = factories.product(with_image=False)
+    data = factories.pdf_bytes("Same")
+
+    def upload(i):
+        try:
+            return uploads.file_upload(product=product, user=None, kind=uploads.DOCUMENTS,
+                                       uploaded_file=SimpleUploadedFile(f"same-{i}.pdf", data)).status
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(8) as pool:
+        statuses = sorted(pool.map(upload, range(8)))
+    assert statuses == ["duplicate"] * 7 + ["uploaded"]
+    assert ProductDocument.objects.count() == 1 and len(files_in("documents")) == 1
