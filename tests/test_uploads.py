@@ -315,6 +315,12 @@ def test_change_form_has_drop_zones_configured_by_data_attributes(admin_client):
     assert "bulk-upload.js" in html and "<script>" not in html.split("<body")[1].replace(" ", "")
 
 
+def test_change_form_of_a_product_without_image_has_drop_zones(admin_client):
+    product = factories.product(with_image=False)
+    response = admin_client.get(reverse("admin:mediadmin_product_change", args=[product.pk]))
+    assert response.status_code == 200 and response.content.count(b"data-mediadmin-uploader") == 2
+
+
 def test_csv_cells_that_look_like_formulas_are_quoted():
     outcome = uploads.UploadOutcome("refused", "=cmd|' /C calc'!A0.pdf", "bad")
     assert "'=cmd" in outcomes_csv([outcome])
