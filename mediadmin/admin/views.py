@@ -1,0 +1,170 @@
+"""Extra admin views of products: one-file upload endpoints, the bulk upload page, file matching.
+
+Each view checks permissions, calls the services in mediadmin.uploads and turns the outcome
+into JSON (for bulk-upload.js) or a page (without JavaScript). No business logic here.
+"""
+import json
+from functools import update_wrapper
+
+from django.conf import settings
+from django.contrib.auth import get_permission_codename
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from .. import matching, uploads
+from ..models import Product, ProductDocument, ProductImage
+from . import presenters
+from .forms import BulkUploadForm
+
+MODELS = {uploads.DOCUMENTS: ProductDocument, uploads.IMAGES: ProductImage}
+MAX_MATCH_NAMES = 5000
+STATUS_CODES = {"uploaded": 201, "duplicate": 409, "refused": 422, "unmatched": 422, "failed": 503}
+
+
+def can_add(request, kind: str) -> bool:
+    """Whether the user may add files of this kind (the add permission of its model)."""
+    opts = MODELS[kind]._meta
+    return request.user.has_perm(f"{opts.app_label}.{get_permission_codename('add', opts)}")
+
+
+def can_add_any(request) -> bool:
+    """Whether the user may add documents or gallery images."""
+    return any(can_add(request, kind) for kind in MODELS)
+
+
+def _forbidden(message=_("You are not allowed to upload files here.")):
+    return JsonResponse({"status": "forbidden", "message": str(message)}, status=403)
+
+
+def _json_view(model_admin, view):
+    """admin_view for XHR endpoints: 403 JSON instead of a login redirect for non-staff."""
+    admin_view = model_admin.admin_site.admin_view(require_POST(view))
+
+    def wrapper(request, *args, **kwargs):
+        if not model_admin.admin_site.has_permission(request):
+            return _forbidden()
+        return admin_view(request, *args, **kwargs)
+    return update_wrapper(wrapper, view)
+
+
+def _outcome_response(request, outcome):
+    data = presenters.outcome_json(outcome, request)
+    return JsonResponse(data, status=STATUS_CODES[outcome.status])
+
+
+def _allow_duplicate(request) -> bool:
+    return request.POST.get("allow_duplicate") in {"1", "true", "on"}
+
+
+def _visibility(request) -> str | None:
+    value = request.POST.get("visibility")
+    return value if value in ProductDocument.Visibility.values else None
+
+
+def upload_to_product(model_admin, request, object_id, kind):
+    """One file (field "file") into a product's documents or gallery."""
+    if kind not in MODELS:
+        raise Http404
+    if not can_add(request, kind):
+        return _forbidden()
+    product = get_object_or_404(Product, pk=object_id)
+    uploaded_file = request.FILES.get("file")
+    if uploaded_file is None:
+        return JsonResponse({"status": "refused", "message": str(_("No file was sent."))}, status=400)
+    outcome = uploads.file_upload(product=product, uploaded_file=uploaded_file, user=request.user,
+                                  kind=kind, allow_duplicate=_allow_duplicate(request),
+                                  visibility=_visibility(request))
+    return _outcome_response(request, outcome)
+
+
+def bulk_upload_file(model_admin, request):
+    """One file of the bulk page: to the chosen product or the one its SKU names."""
+    if not can_add_any(request):
+        return _forbidden()
+    form = BulkUploadForm(request.POST)
+    uploaded_file = request.FILES.get("file")
+    if uploaded_file is None or not form.is_valid():
+        errors = form.errors.get_json_data() if form.is_bound else {}
+        return JsonResponse({"status": "refused", "message": str(_("No file was sent.")),
+                             "errors": errors}, status=400)
+    return _outcome_response(request, _bulk_one(request, form, uploaded_file, None))
+
+
+def _bulk_one(request, form, uploaded_file, matches):
+    """Route one file to its product and kind, checking the permission for that kind."""
+    name = uploaded_file.name
+    matches = matches if matches is not None else matching.match_filenames([name])
+    product = form.product_for(name, matches)
+    kind = uploads.detect_kind(uploaded_file)
+    if product is not None and not can_add(request, kind):
+        return uploads.UploadOutcome("refused", name, str(_("You may not add files of this kind.")),
+                                     product)
+    return uploads.file_upload(product=product, uploaded_file=uploaded_file, user=request.user,
+                               kind=kind, allow_duplicate=form.cleaned_data["allow_duplicate"],
+                               visibility=form.cleaned_data["visibility"])
+
+
+def bulk_match(model_admin, request):
+    """Which product each file name goes to by its SKU (JSON {"names": [...]} in, matches out)."""
+    if not can_add_any(request):
+        return _forbidden()
+    try:
+        names = json.loads(request.body or b"{}").get("names", [])
+    except (ValueError, AttributeError):
+        names = None
+    if not isinstance(names, list) or len(names) > MAX_MATCH_NAMES:
+        return JsonResponse({"message": str(_("Send at most %(n)d file names.") % {"n": MAX_MATCH_NAMES})},
+                            status=400)
+    matches = matching.match_filenames(str(n) for n in names)
+    return JsonResponse({"matches": {n: presenters.product_json(p) for n, p in matches.items()}})
+
+
+def bulk_upload_page(model_admin, request):
+    """The bulk upload page; without JavaScript its form uploads every file in one POST."""
+    if not can_add_any(request):
+        return TemplateResponse(request, "admin/mediadmin/product/bulk_upload.html",
+                                _page_context(model_admin, request, None), status=403)
+    form = BulkUploadForm(request.POST or None)
+    outcomes = None
+    if request.method == "POST" and form.is_valid():
+        files = request.FILES.getlist("files")
+        matches = matching.match_filenames(f.name for f in files)
+        outcomes = [_bulk_one(request, form, f, matches) for f in files]
+    context = _page_context(model_admin, request, form)
+    context.update(presenters.summary_context(outcomes))
+    return TemplateResponse(request, "admin/mediadmin/product/bulk_upload.html", context)
+
+
+def _page_context(model_admin, request, form):
+    return {
+        **model_admin.admin_site.each_context(request),
+        "opts": Product._meta,
+        "title": _("Bulk upload"),
+        "form": form,
+        "forbidden": form is None,
+        "max_files": settings.DATA_UPLOAD_MAX_NUMBER_FILES,
+        "limits": presenters.limits(),
+        "media": model_admin.media,
+    }
+
+
+def upload_urls(model_admin):
+    """URL patterns of the upload views, to put before the ModelAdmin's own."""
+    def wrap(view, json_view=True):
+        def bound(request, *args, **kwargs):
+            return view(model_admin, request, *args, **kwargs)
+        update_wrapper(bound, view)
+        return _json_view(model_admin, bound) if json_view else model_admin.admin_site.admin_view(bound)
+
+    info = model_admin.opts.app_label, model_admin.opts.model_name
+    return [
+        path("bulk-upload/", wrap(bulk_upload_page, json_view=False), name="%s_%s_bulk_upload" % info),
+        path("bulk-upload/file/", wrap(bulk_upload_file), name="%s_%s_bulk_upload_file" % info),
+        path("bulk-upload/match/", wrap(bulk_match), name="%s_%s_bulk_match" % info),
+        path("<path:object_id>/upload/<str:kind>/", wrap(upload_to_product),
+             name="%s_%s_upload" % info),
+    ]
