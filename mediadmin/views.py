@@ -7,7 +7,7 @@ from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView
 from django.views.static import serve
 
-from . import selectors, services
+from . import selectors, services, thumbnails
 from .forms import ProductForm
 from .models import Product
 
@@ -23,6 +23,12 @@ class ProductListView(ListView):
         """Products ordered by name."""
         return selectors.product_list()
 
+    def get_context_data(self, **kwargs):
+        """The page's products, with their card thumbnails' entries loaded in one query."""
+        context = super().get_context_data(**kwargs)
+        thumbnails.prefetch_objects(context["products"], [("image", "card")])
+        return context
+
 
 class ProductDetailView(DetailView):
     """One product: main image, gallery and document downloads."""
@@ -33,6 +39,14 @@ class ProductDetailView(DetailView):
     def get_queryset(self):
         """Products with gallery and documents prefetched."""
         return selectors.product_detail_queryset()
+
+    def get_context_data(self, **kwargs):
+        """The product, with its image and gallery thumbnails' entries loaded in one query each."""
+        context = super().get_context_data(**kwargs)
+        product = context["product"]
+        thumbnails.prefetch_objects([product], [("image", "detail")])
+        thumbnails.prefetch_objects(product.images.all(), [("image", "gallery")])
+        return context
 
 
 @method_decorator(staff_member_required, name="dispatch")

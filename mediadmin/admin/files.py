@@ -5,10 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import services
 from .inlines import ProductDocumentInline
-from .mixins import ImagePreviewAdminMixin, thumbnail_column
+from .mixins import ImagePreviewAdminMixin, ThumbnailColumnsMixin, thumbnail_column
 
 
-class ProductImageAdmin(ImagePreviewAdminMixin, admin.ModelAdmin):
+class ProductImageAdmin(ThumbnailColumnsMixin, ImagePreviewAdminMixin, admin.ModelAdmin):
     """Gallery images across all products."""
 
     image_thumbnail = thumbnail_column("image", "admin_list", _("Image"))

@@ -7,10 +7,10 @@ from .. import selectors, services
 from ..models import ProductDocument
 from .filters import HasDocumentsFilter, HasImageFilter
 from .inlines import ProductDocumentInline, ProductImageInline
-from .mixins import ImagePreviewAdminMixin, thumbnail_column
+from .mixins import ImagePreviewAdminMixin, ThumbnailColumnsMixin, thumbnail_column
 
 
-class ProductAdmin(ImagePreviewAdminMixin, admin.ModelAdmin):
+class ProductAdmin(ThumbnailColumnsMixin, ImagePreviewAdminMixin, admin.ModelAdmin):
     """Products, their main image, gallery and documents."""
 
     image_thumbnail = thumbnail_column("image", "admin_list", _("Image"))
