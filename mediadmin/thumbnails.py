@@ -146,10 +146,18 @@ def thumbnail_url(field_file, size_name):
     return thumb.url if thumb else placeholder_url()
 
 
-def missing_sizes(field_file, sizes=None):
-    """Named sizes of an image that the key-value store has no entry for."""
-    return [size for size in sizes or settings.MEDIADMIN_THUMBNAIL_SIZES
-            if known(field_file, size) is None]
+def missing_sizes(field_file, sizes=None, check_files=False):
+    """Named sizes of an image with no key-value entry (or, with check_files, no file either)."""
+    missing = []
+    for size in sizes or settings.MEDIADMIN_THUMBNAIL_SIZES:
+        thumb = known(field_file, size)
+        if thumb is not None and check_files and not thumb.exists():
+            # The store outlived the file (a cleared cache folder): forget the entry.
+            default.kvstore.delete(thumb, delete_thumbnails=False)
+            thumb = None
+        if thumb is None:
+            missing.append(size)
+    return missing
 
 
 def warm(field_file, sizes=None):
