@@ -24,6 +24,7 @@ logger = logging.getLogger(__name__)
 
 PLACEHOLDER = "mediadmin/img/placeholder.svg"
 FAILED_PREFIX = "mediadmin:thumbnail-failed:"
+MISSING = "missing"
 
 
 def size_spec(size_name):
@@ -91,7 +92,7 @@ def _make(field_file, size_name):
     signature = source_signature(field_file)
     if cache.get(_failed_key(field_file)) == signature:
         return None  # failed before with the same bytes: the placeholder, silently
-    if signature is None:
+    if signature == MISSING:
         return _failed(field_file, signature, size_name, "missing source")
     _drop_unrecorded(field_file, size_name)
     geometry, options = size_spec(size_name)
@@ -126,14 +127,14 @@ def _failed_key(field_file):
 
 
 def source_signature(field_file):
-    """'size:mtime' of a stored file, or None when it is missing (what a failure is keyed by)."""
+    """'size:mtime' of a stored file, or MISSING (what a remembered failure is compared with)."""
     storage, name = field_file.storage, field_file.name
     try:
         if not storage.exists(name):
-            return None
+            return MISSING
         size = storage.size(name)
     except Exception:
-        return None
+        return MISSING
     try:
         return f"{size}:{storage.get_modified_time(name).timestamp()}"
     except (NotImplementedError, OSError):

@@ -13,3 +13,13 @@ from mediadmin.settings import STORAGES  # noqa: E402
 # (test_static.py runs collectstatic with the production storage).
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not SQLite's shared in-memory database: that one answers concurrent writers
+    # (warm_thumbnails --workers, simultaneous uploads) with "table is locked" at once,
+    # while a file waits for the lock like production does (IMMEDIATE, timeout).
+    import tempfile
+
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"mediadmin-test-{os.getpid()}.sqlite3"),
+    }
