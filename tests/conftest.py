@@ -1,21 +1,6 @@
 """Shared fixtures: every test gets its own MEDIA_ROOT and an empty cache."""
-import glob
-import os
-
 import pytest
-from django.conf import settings as django_settings
 from django.core.cache import cache
-
-
-def pytest_unconfigure(config):
-    """Remove the SQLite test database file and its WAL side files (tests/settings.py)."""
-    name = django_settings.DATABASES["default"].get("TEST", {}).get("NAME")
-    if name and "mediadmin-test-" in str(name):
-        for path in glob.glob(f"{name}*"):
-            try:
-                os.remove(path)
-            except OSError:
-                pass
 
 
 @pytest.fixture(autouse=True)
