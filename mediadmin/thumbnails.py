@@ -6,6 +6,7 @@ the sizes are made after an upload commits, by the task in tasks.py (schedule())
 entries with one query first. A source that cannot be thumbnailed shows the placeholder, is
 logged once and is not tried again until it changes (or RETRY_AFTER passes).
 """
+import functools
 import logging
 
 from django.apps import apps
@@ -18,13 +19,17 @@ from sorl.thumbnail import delete as sorl_delete
 from sorl.thumbnail import get_thumbnail
 from sorl.thumbnail.conf import defaults as sorl_defaults
 from sorl.thumbnail.conf import settings as sorl_settings
-from sorl.thumbnail.images import ImageFile
+from sorl.thumbnail.images import ImageFile, deserialize_image_file
+from sorl.thumbnail.kvstores.base import add_prefix
+from sorl.thumbnail.kvstores.cached_db_kvstore import EMPTY_VALUE
 
 logger = logging.getLogger(__name__)
 
 PLACEHOLDER = "mediadmin/img/placeholder.svg"
 FAILED_PREFIX = "mediadmin:thumbnail-failed:"
 MISSING = "missing"
+# Where prefetch_objects() leaves an instance's thumbnails: {(field name, size name): thumbnail}.
+PREFETCHED = "_mediadmin_thumbnails"
 
 
 def size_spec(size_name):
@@ -43,9 +48,21 @@ def placeholder_url():
 
 def thumbnail_file(field_file, size_name):
     """sorl's ImageFile of a named-size thumbnail: its name and key, without any I/O."""
+    return ImageFile(_thumbnail_name_and_key(field_file, size_name)[0], default.storage)
+
+
+def _thumbnail_name_and_key(field_file, size_name):
     geometry, options = size_spec(size_name)
+    return _thumbnail_name(field_file.storage, field_file.name, geometry, tuple(sorted(options.items())))
+
+
+@functools.lru_cache(maxsize=8192)
+def _thumbnail_name(storage, name, geometry, options):
+    # Hashing sorl's options and storage for every row of a page costs more than the rest
+    # of the thumbnail column; name and key only depend on these arguments: memoized.
     backend = default.backend
-    source = ImageFile(field_file)
+    source = ImageFile(name, storage)
+    options = dict(options)
     # The same option filling as sorl's ThumbnailBackend.get_thumbnail, which names the
     # file after them (tests/test_thumbnails.py checks both names agree).
     if sorl_settings.THUMBNAIL_PRESERVE_FORMAT:
@@ -56,7 +73,8 @@ def thumbnail_file(field_file, size_name):
         value = getattr(sorl_settings, attr)
         if value != getattr(sorl_defaults, attr):
             options.setdefault(key, value)
-    return ImageFile(backend._get_thumbnail_filename(source, geometry, options), default.storage)
+    thumb_name = backend._get_thumbnail_filename(source, geometry, options)
+    return thumb_name, add_prefix(ImageFile(thumb_name, default.storage).key)
 
 
 def known(field_file, size_name):
@@ -67,17 +85,36 @@ def known(field_file, size_name):
 
 
 def prefetch(field_files, size_names):
-    """Load the key-value entries of many images in the given sizes with at most one query."""
+    """Load the thumbnails of many images in the given sizes with at most one query.
+
+    Returns {(image name, size name): thumbnail} for those that exist; the others are
+    cached as absent, as sorl's own lookups do.
+    """
     kvstore_prefetch = getattr(default.kvstore, "prefetch", None)
     if kvstore_prefetch is None:  # another kvstore: lookups stay one by one
-        return
-    kvstore_prefetch([thumbnail_file(f, size) for f in field_files if f for size in size_names])
+        return {}
+    wanted = {(f.name, size): _thumbnail_name_and_key(f, size)[1]
+              for f in field_files if f for size in size_names}
+    values = kvstore_prefetch(set(wanted.values()))
+    return {pair: deserialize_image_file(values[key])
+            for pair, key in wanted.items() if values.get(key) not in (None, EMPTY_VALUE)}
 
 
 def prefetch_objects(objects, fields_and_sizes):
-    """prefetch() for the (image field name, size name) pairs of a list of model instances."""
+    """prefetch() for (image field, size) pairs of model instances; thumbnail_of() then reads them."""
+    objects = list(objects)
     for field_name, size_name in fields_and_sizes:
-        prefetch([getattr(obj, field_name) for obj in objects], [size_name])
+        found = prefetch([getattr(obj, field_name) for obj in objects], [size_name])
+        for obj in objects:
+            name = getattr(obj, field_name).name
+            if (name, size_name) in found:
+                obj.__dict__.setdefault(PREFETCHED, {})[(field_name, size_name)] = found[name, size_name]
+
+
+def thumbnail_of(obj, field_name, size_name):
+    """thumbnail() of an instance's image field, using what prefetch_objects() attached."""
+    prefetched = obj.__dict__.get(PREFETCHED, {}).get((field_name, size_name))
+    return prefetched or thumbnail(getattr(obj, field_name), size_name)
 
 
 def thumbnail(field_file, size_name):

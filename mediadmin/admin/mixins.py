@@ -29,8 +29,12 @@ class ImagePreviewAdminMixin:
 
 def render_thumbnail(field_file, size_name="admin_list", alt=""):
     """HTML of a thumbnail <img> (or the placeholder) from a template."""
+    return _render(thumbnails.thumbnail(field_file, size_name), size_name, alt)
+
+
+def _render(thumb, size_name, alt):
     return render_to_string("mediadmin/admin/thumbnail.html", {
-        "url": thumbnails.thumbnail_url(field_file, size_name),
+        "url": thumb.url if thumb else thumbnails.placeholder_url(),
         "size_name": size_name,
         "alt": alt,
     })
@@ -44,7 +48,7 @@ def thumbnail_column(field_name, size_name="admin_list", description=_("Image"))
 
     @admin.display(description=description)
     def column(model_admin, obj):
-        return render_thumbnail(getattr(obj, field_name), size_name, alt=str(obj))
+        return _render(thumbnails.thumbnail_of(obj, field_name, size_name), size_name, str(obj))
 
     column.__name__ = f"{field_name}_thumbnail"
     # Read by ThumbnailChangeList to load the page's thumbnails with one query.
