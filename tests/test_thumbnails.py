@@ -206,3 +206,14 @@ def test_gallery_rows_saved_by_the_admin_inline_get_their_sizes(admin_client):
     response = admin_client.post(reverse("admin:mediadmin_product_change", args=[product.pk]), data)
     assert response.status_code == 302
     assert _known_sizes(ProductImage.objects.get().image) == SIZES
+
+
+def test_an_unknown_thumbnail_format_is_a_system_check_error(settings):
+    from mediadmin import checks
+
+    assert checks.check_thumbnail_format(None) == []
+    settings.MEDIADMIN_THUMBNAIL_FORMAT = "WEBP"
+    assert checks.check_thumbnail_format(None) == []
+    settings.MEDIADMIN_THUMBNAIL_FORMAT = "TIFF"
+    [error] = checks.check_thumbnail_format(None)
+    assert error.id == "mediadmin.E010"
