@@ -192,9 +192,13 @@ TASKS = {
         ),
     }
 }
+# A worker backend's own apps go before mediadmin (django_cleanup must stay the last app).
 if TASKS["default"]["BACKEND"].startswith("django_tasks_db."):
-    # The database backend's queue is a model; django_cleanup must stay the last app.
     INSTALLED_APPS.insert(INSTALLED_APPS.index("mediadmin"), "django_tasks_db")
+elif TASKS["default"]["BACKEND"].startswith("django_tasks_rq."):
+    INSTALLED_APPS[INSTALLED_APPS.index("mediadmin"):0] = ["django_rq", "django_tasks_rq"]
+    TASKS["default"]["QUEUES"] = ["default"]
+    RQ_QUEUES = {"default": {"URL": os.environ.get("REDIS_URL", "redis://localhost:6379/0")}}
 
 # --- Security -----------------------------------------------------------------
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=False)
