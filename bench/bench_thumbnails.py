@@ -86,6 +86,15 @@ def png_bytes(width, height):
     return buf.getvalue()
 
 
+def detailed_jpeg(width, height):
+    """A JPEG as busy as a camera photo (a few MB at 12 MP): the smooth picture plus strong grain."""
+    img = Image.open(io.BytesIO(photo_like_image(width, height, seed=2)))
+    grain = Image.effect_noise((width, height), 60).convert("RGB")
+    buf = io.BytesIO()
+    Image.blend(img, grain, 0.35).save(buf, "JPEG", quality=90)
+    return buf.getvalue()
+
+
 def main():
     """Generate the images, run the comparisons, print the ratios."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -93,10 +102,14 @@ def main():
     args = parser.parse_args()
     print(f"Generating images (Pillow {Image.__version__}) ...")
     jpeg = photo_like_image(4000, 3000, seed=1)
+    busy = detailed_jpeg(4000, 3000)
     png = png_bytes(2400, 1600)
-    print(f"  12 MP JPEG 4000x3000: {len(jpeg) // 1024} KiB; PNG 2400x1600 RGBA: {len(png) // 1024} KiB")
+    print(f"  12 MP JPEG 4000x3000: smooth {len(jpeg) // 1024} KiB, detailed {len(busy) // 1024} KiB; "
+          f"PNG 2400x1600 RGBA: {len(png) // 1024} KiB")
     crop = {"crop": "center"}
     compare("12 MP JPEG -> 200x200 crop (JPEG)", jpeg, "200x200", options_for("JPEG", **crop), args.repeat)
+    compare("12 MP JPEG, detailed -> 200x200 crop", busy, "200x200", options_for("JPEG", **crop),
+            args.repeat)
     compare("12 MP JPEG -> 800x800 fit (JPEG)", jpeg, "800x800", options_for("JPEG"), args.repeat)
     compare("12 MP JPEG -> 200x200 crop (WebP)", jpeg, "200x200", options_for("WEBP", **crop), args.repeat)
     compare("PNG 2400x1600 RGBA -> 200x200 crop (PNG)", png, "200x200", options_for("PNG", **crop),
