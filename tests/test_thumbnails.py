@@ -217,3 +217,20 @@ def test_an_unknown_thumbnail_format_is_a_system_check_error(settings):
     settings.MEDIADMIN_THUMBNAIL_FORMAT = "TIFF"
     [error] = checks.check_thumbnail_format(None)
     assert error.id == "mediadmin.E010"
+
+
+def test_change_form_queries_do_not_grow_with_gallery_rows(admin_client):
+    product = factories.product("Gallery host")
+    url = reverse("admin:mediadmin_product_change", args=[product.pk])
+
+    def add(start, count):
+        for i in range(start, start + count):
+            thumbnails.warm(factories.gallery_image(product, position=i).image, ["admin_inline"])
+
+    add(0, 2)
+    admin_client.get(url)  # fills Django's in-process caches (content types) first
+    two, page = _queries(admin_client, url)
+    add(2, 20)
+    twenty_two, page = _queries(admin_client, url)
+    assert page.count("mediadmin-current") == 23  # the main image and every gallery row
+    assert twenty_two == two

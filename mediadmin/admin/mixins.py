@@ -22,9 +22,23 @@ class ImagePreviewAdminMixin:
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         """Give ImageFields the preview widget."""
         if isinstance(db_field, models.ImageField):
-            size = self.image_preview_sizes.get(db_field.name, self.image_preview_size)
-            kwargs["widget"] = ImagePreviewWidget(size_name=size)
+            kwargs["widget"] = ImagePreviewWidget(size_name=self.preview_size(db_field.name))
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def preview_size(self, field_name):
+        """The named thumbnail size of an image field's preview."""
+        return self.image_preview_sizes.get(field_name, self.image_preview_size)
+
+    def get_inline_formsets(self, request, formsets, inline_instances, obj=None):
+        """Load the stored rows' preview thumbnails with one query per inline, not one per row."""
+        for inline, formset in zip(inline_instances, formsets):
+            if not isinstance(inline, ImagePreviewAdminMixin):
+                continue
+            for field in formset.model._meta.concrete_fields:
+                if isinstance(field, models.ImageField):
+                    files = [getattr(form.instance, field.name) for form in formset.initial_forms]
+                    thumbnails.prefetch(files, [inline.preview_size(field.name)])
+        return super().get_inline_formsets(request, formsets, inline_instances, obj)
 
 
 def render_thumbnail(field_file, size_name="admin_list", alt=""):
