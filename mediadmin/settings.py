@@ -177,6 +177,9 @@ MEDIADMIN_THUMBNAIL_SIZES = {
 # Format of every thumbnail: empty keeps the source's format (a PNG stays a PNG, with its
 # alpha); "WEBP" writes smaller files, keeping alpha; "JPEG" or "PNG" force one format.
 MEDIADMIN_THUMBNAIL_FORMAT = os.environ.get("MEDIADMIN_THUMBNAIL_FORMAT", "").strip().upper()
+# A page that finds a size not made yet makes it itself (on) or shows the placeholder and
+# enqueues the task (off: pages never wait, for sites whose tasks run in a worker).
+MEDIADMIN_THUMBNAIL_MAKE_IN_REQUEST = env_bool("MEDIADMIN_THUMBNAIL_MAKE_IN_REQUEST", default=True)
 # A source that could not be thumbnailed (missing or corrupt) is not tried again for this
 # many seconds, unless its size or modification time changes or it is regenerated.
 MEDIADMIN_THUMBNAIL_RETRY_AFTER = int(os.environ.get("MEDIADMIN_THUMBNAIL_RETRY_AFTER", 3600))

@@ -28,6 +28,8 @@ logger = logging.getLogger(__name__)
 PLACEHOLDER = "mediadmin/img/placeholder.svg"
 FAILED_PREFIX = "mediadmin:thumbnail-failed:"
 MISSING = "missing"
+PENDING_PREFIX = "mediadmin:thumbnail-pending:"
+PENDING_TIMEOUT = 300  # a job lost by the queue is asked for again after this many seconds
 # Where prefetch_objects() leaves an instance's thumbnails: {(field name, size name): thumbnail}.
 PREFETCHED = "_mediadmin_thumbnails"
 
@@ -117,11 +119,35 @@ def thumbnail_of(obj, field_name, size_name):
     return prefetched or thumbnail(getattr(obj, field_name), size_name)
 
 
-def thumbnail(field_file, size_name):
-    """Return sorl's thumbnail of field_file in a named size, or None when it cannot be made."""
+def thumbnail(field_file, size_name, make=None):
+    """Return sorl's thumbnail of field_file in a named size, or None when it cannot be made.
+
+    A size not made yet is made here when `make` is true (the default is the setting
+    MEDIADMIN_THUMBNAIL_MAKE_IN_REQUEST); otherwise the task is asked for it and None returned.
+    """
     if not field_file:
         return None
-    return known(field_file, size_name) or _make(field_file, size_name)
+    found = known(field_file, size_name)
+    if found is not None:
+        return found
+    if make is None:
+        make = settings.MEDIADMIN_THUMBNAIL_MAKE_IN_REQUEST
+    return _make(field_file, size_name) if make else _request_later(field_file)
+
+
+def _request_later(field_file):
+    # A page never waits for a worker's job: it shows the placeholder and asks once (per
+    # PENDING_TIMEOUT) for the image's sizes; the next page view finds them made.
+    instance, field = getattr(field_file, "instance", None), getattr(field_file, "field", None)
+    if instance is None or field is None or instance.pk is None:
+        return None
+    if cache.add(_pending_key(field_file), True, PENDING_TIMEOUT):
+        _enqueue(instance._meta.label, instance.pk, field.name, field_file.name)
+    return None
+
+
+def _pending_key(field_file):
+    return PENDING_PREFIX + ImageFile(field_file).key
 
 
 def _make(field_file, size_name):
@@ -202,8 +228,9 @@ def warm(field_file, sizes=None):
     """Make the thumbnails of one image in the given (default: all) named sizes; return how many exist."""
     made = 0
     for size_name in sizes or settings.MEDIADMIN_THUMBNAIL_SIZES:
-        if thumbnail(field_file, size_name) is not None:
+        if thumbnail(field_file, size_name, make=True) is not None:
             made += 1
+    cache.delete(_pending_key(field_file))
     return made
 
 
@@ -238,7 +265,10 @@ def schedule(instance, field_name):
 def _enqueue(*args):
     from .tasks import make_thumbnails  # tasks imports this module
 
-    make_thumbnails.enqueue(*args)
+    try:
+        make_thumbnails.enqueue(*args)
+    except Exception:  # a queue that is down costs thumbnails, never a page or an upload
+        logger.exception("Could not enqueue thumbnails of %r", args[3])
 
 
 def regenerate(field_file):

@@ -234,3 +234,16 @@ def test_change_form_queries_do_not_grow_with_gallery_rows(admin_client):
     twenty_two, page = _queries(admin_client, url)
     assert page.count("mediadmin-current") == 23  # the main image and every gallery row
     assert twenty_two == two
+
+
+def test_pages_can_leave_missing_sizes_to_the_worker(settings, worker_backend, admin_client):
+    settings.MEDIADMIN_THUMBNAIL_MAKE_IN_REQUEST = False
+    product = factories.product("Waiting")  # saved outside a commit: nothing made yet
+    url = reverse("admin:mediadmin_product_changelist")
+    for _ in range(2):
+        page = admin_client.get(url).content.decode()
+        assert "placeholder.svg" in page and "/media/cache/" not in page
+    [result] = worker_backend.results  # asked once, not on every view
+    assert result.args == ["mediadmin.Product", product.pk, "image", product.image.name]
+    make_thumbnails.call(*result.args)
+    assert "/media/cache/" in admin_client.get(url).content.decode()
