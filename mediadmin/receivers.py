@@ -1,6 +1,7 @@
 """Signal glue: thumbnails follow their source, made after commit and deleted with it."""
 from django.apps import apps
 from django.db import models
+from django.core.signals import setting_changed
 from django.db.models.signals import post_save, pre_save
 from django_cleanup.signals import cleanup_pre_delete
 
@@ -31,6 +32,12 @@ def schedule_new_images(sender, instance, raw=False, **kwargs):
         thumbnails.schedule(instance, field_name)
 
 
+def settings_changed(sender, setting, **kwargs):
+    """Thumbnail names depend on sorl's settings and the storages: recompute them after a change."""
+    if setting.startswith("THUMBNAIL_") or setting in ("STORAGES", "MEDIA_ROOT", "MEDIA_URL"):
+        thumbnails.clear_names()
+
+
 def image_fields(model):
     """The ImageFields of a model."""
     return [f for f in model._meta.concrete_fields if isinstance(f, models.ImageField)]
@@ -39,6 +46,7 @@ def image_fields(model):
 def connect():
     """Connect the receivers (called from AppConfig.ready)."""
     cleanup_pre_delete.connect(delete_thumbnails, dispatch_uid="mediadmin_delete_thumbnails")
+    setting_changed.connect(settings_changed, dispatch_uid="mediadmin_thumbnail_settings")
     for model in apps.get_app_config("mediadmin").get_models():
         if image_fields(model):
             uid = f"mediadmin_thumbnails_{model._meta.label_lower}"

@@ -79,6 +79,11 @@ def _thumbnail_name(storage, name, geometry, options):
     return thumb_name, add_prefix(ImageFile(thumb_name, default.storage).key)
 
 
+def clear_names():
+    """Forget the memoized thumbnail names (sorl settings or storages changed, e.g. in tests)."""
+    _thumbnail_name.cache_clear()
+
+
 def known(field_file, size_name):
     """The thumbnail if the key-value store says it was made, else None; never makes one."""
     if not field_file:
