@@ -42,13 +42,14 @@ class Engine(pil_engine.Engine):
 
     def create(self, image, geometry, options):
         """Take the first frame of an animation, decode a JPEG at reduced scale, then run sorl."""
-        image = self._first_frame(image)
+        image = self._first_frame(image, options)
         image = self._draft(image, geometry, options)
         return super().create(image, geometry, options)
 
-    def _first_frame(self, image):
-        # A thumbnail of an animation is its first frame: a still image, made once.
-        if not getattr(image, "is_animated", False):
+    def _first_frame(self, image, options):
+        # A thumbnail of an animation is its first frame, a still image. Other formats already
+        # use only the current (first) frame; sorl writes every frame only when writing a GIF.
+        if options.get("format") != "GIF" or not getattr(image, "is_animated", False):
             return image
         image.seek(0)
         frame = image.copy()
@@ -58,7 +59,8 @@ class Engine(pil_engine.Engine):
     def _draft(self, image, geometry, options):
         # Image.draft() only works before the pixels are decoded, and only for JPEG;
         # a cropbox or border removal works in full-size pixels, so those keep it off.
-        if image.format != "JPEG" or options.get("cropbox") or options.get("remove_border"):
+        # MPO is how Pillow opens many camera JPEGs (a JPEG plus a preview image).
+        if image.format not in ("JPEG", "MPO") or options.get("cropbox") or options.get("remove_border"):
             return image
         width, height = image.size
         oriented = (height, width) if self.flip_dimensions(image, options=options) else (width, height)

@@ -130,3 +130,16 @@ def test_only_allowed_formats_are_opened():
         Engine().get_image(Source(eps))
     assert not Engine().is_valid_image(eps)
     assert Engine().is_valid_image(photo_like_image(64, 48, seed=1))
+
+
+def test_camera_jpegs_opened_as_mpo_are_drafted_too():
+    buf = io.BytesIO()
+    Image.new("RGB", (1600, 1200), "red").save(
+        buf, "MPO", save_all=True, append_images=[Image.new("RGB", (160, 120), "blue")])
+    engine = Engine()
+    image = engine.get_image(Source(buf.getvalue()))
+    assert image.format == "MPO"
+    options = dict(ThumbnailBackend.default_options, crop="center")
+    assert engine._draft(image, (100, 100), options).size == (400, 300)
+    thumb = make(Engine(), buf.getvalue(), "100x100", crop="center")
+    assert thumb.size == (100, 100) and thumb.getpixel((50, 50))[0] > 200  # the main image, red
