@@ -3,7 +3,7 @@ import os
 
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
-from PIL import features
+from PIL import Image, features
 
 from . import imaging
 
@@ -65,6 +65,54 @@ def check_media_served_by_django(app_configs, **kwargs):
             id="mediadmin.W003",
         )]
     return []
+
+
+@register(Tags.security)
+def check_pixel_limit(app_configs, **kwargs):
+    """Pillow's decompression-bomb guard and mediadmin's pixel budget must both be on."""
+    errors = []
+    if Image.MAX_IMAGE_PIXELS is None:
+        errors.append(Error(
+            "PIL.Image.MAX_IMAGE_PIXELS is None: Pillow's decompression-bomb guard is off.",
+            hint="Remove the code that sets Image.MAX_IMAGE_PIXELS = None.",
+            id="mediadmin.E004",
+        ))
+    if settings.MEDIADMIN_MAX_IMAGE_PIXELS <= 0:
+        errors.append(Error(
+            "MEDIADMIN_MAX_IMAGE_PIXELS is not a positive number: any image size is accepted.",
+            hint="Set MEDIADMIN_MAX_IMAGE_PIXELS to a budget such as 40000000.",
+            id="mediadmin.E004",
+        ))
+    return errors
+
+
+@register(Tags.security)
+def check_no_ghostscript_formats(app_configs, **kwargs):
+    """EPS/PS make Pillow run Ghostscript: they must never be allowed for uploads."""
+    configured = {fmt.upper() for fmt in settings.MEDIADMIN_IMAGE_FORMATS}
+    dangerous = sorted(configured & {"EPS", "PS", "PDF"})
+    if dangerous:
+        return [Error(
+            f"MEDIADMIN_IMAGE_FORMATS allows {', '.join(dangerous)}, which Pillow hands to Ghostscript.",
+            hint="Remove them from MEDIADMIN_IMAGE_FORMATS; upload PDFs as documents instead.",
+            id="mediadmin.E005",
+        )]
+    return []
+
+
+@register(Tags.security)
+def check_s3_overwrite_off(app_configs, **kwargs):
+    """An S3 storage that overwrites same-named files can lose uploads."""
+    errors = []
+    for alias, config in settings.STORAGES.items():
+        backend = config.get("BACKEND", "")
+        if "s3" in backend.lower() and config.get("OPTIONS", {}).get("file_overwrite", True):
+            errors.append(Error(
+                f"STORAGES[{alias!r}] uses S3 with file_overwrite on: an upload can replace another file.",
+                hint=f"Set STORAGES[{alias!r}]['OPTIONS']['file_overwrite'] = False.",
+                id="mediadmin.E006",
+            ))
+    return errors
 
 
 THUMBNAIL_FORMATS = {"JPEG": "jpg", "PNG": "zlib", "WEBP": "webp"}

@@ -1,11 +1,11 @@
 """Signal glue: thumbnails follow their source, made after commit and deleted with it."""
 from django.apps import apps
+from django.core.signals import request_finished, setting_changed
 from django.db import models
-from django.core.signals import setting_changed
 from django.db.models.signals import post_save, pre_save
 from django_cleanup.signals import cleanup_pre_delete
 
-from . import thumbnails
+from . import filesafety, thumbnails
 
 # Set on an instance between pre_save and post_save: image fields whose file this save stores.
 NEW_IMAGES = "_mediadmin_new_images"
@@ -52,3 +52,5 @@ def connect():
             uid = f"mediadmin_thumbnails_{model._meta.label_lower}"
             pre_save.connect(note_new_images, sender=model, dispatch_uid=f"{uid}_pre")
             post_save.connect(schedule_new_images, sender=model, dispatch_uid=f"{uid}_post")
+    # Files stored by a request whose transaction rolled back are deleted.
+    request_finished.connect(filesafety.sweep, dispatch_uid="mediadmin_sweep_rolled_back_files")

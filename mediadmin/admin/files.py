@@ -5,10 +5,16 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import services
 from .inlines import ProductDocumentInline
-from .mixins import ImagePreviewAdminMixin, ThumbnailColumnsMixin, thumbnail_column
+from .mixins import (
+    ImagePreviewAdminMixin,
+    StorageErrorAdminMixin,
+    ThumbnailColumnsMixin,
+    thumbnail_column,
+)
 
 
-class ProductImageAdmin(ThumbnailColumnsMixin, ImagePreviewAdminMixin, admin.ModelAdmin):
+class ProductImageAdmin(ThumbnailColumnsMixin, StorageErrorAdminMixin, ImagePreviewAdminMixin,
+                        admin.ModelAdmin):
     """Gallery images across all products."""
 
     image_thumbnail = thumbnail_column("image", "admin_list", _("Image"))
@@ -20,15 +26,15 @@ class ProductImageAdmin(ThumbnailColumnsMixin, ImagePreviewAdminMixin, admin.Mod
     image_preview_size = "admin_preview"
 
 
-class ProductDocumentAdmin(admin.ModelAdmin):
+class ProductDocumentAdmin(StorageErrorAdminMixin, admin.ModelAdmin):
     """Documents across all products, with their server-computed metadata."""
 
-    list_display = ("__str__", "product", "content_type", "size_display", "uploaded_by", "uploaded_at")
+    list_display = ("__str__", "product", "visibility", "content_type", "size_display", "uploaded_by", "uploaded_at")
     list_select_related = ("product", "uploaded_by")
-    list_filter = ("content_type", "uploaded_at")
+    list_filter = ("visibility", "content_type", "uploaded_at")
     search_fields = ("title", "original_name", "sha256", "product__name", "product__sku")
     autocomplete_fields = ("product",)
-    fields = ("product", "title", "file", "download", "original_name", "size_display",
+    fields = ("product", "title", "file", "visibility", "download", "original_name", "size_display",
               "content_type", "sha256", "uploaded_by", "uploaded_at")
     readonly_fields = ("download", "original_name", "size_display", "content_type", "sha256",
                        "uploaded_by", "uploaded_at")

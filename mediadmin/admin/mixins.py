@@ -1,11 +1,13 @@
 """Reusable admin pieces that give a plain models.ImageField its thumbnails."""
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
+from django.http import HttpResponseRedirect
 from django.db import models
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from .. import thumbnails
+from ..fields import StorageWriteError
 from ..widgets import ImagePreviewWidget
 
 
@@ -39,6 +41,22 @@ class ImagePreviewAdminMixin:
                     files = [getattr(form.instance, field.name) for form in formset.initial_forms]
                     thumbnails.prefetch(files, [inline.preview_size(field.name)])
         return super().get_inline_formsets(request, formsets, inline_instances, obj)
+
+
+class StorageErrorAdminMixin:
+    """Show a storage failure (disk full, read-only, S3 error) as a message, not a 500.
+
+    The transaction has rolled back, so no row was written, and the files stored
+    before the failure are deleted at the end of the request (filesafety).
+    """
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """Run the normal change form; turn StorageWriteError into an error message."""
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except StorageWriteError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
 
 def render_thumbnail(field_file, size_name="admin_list", alt=""):

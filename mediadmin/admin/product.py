@@ -7,10 +7,16 @@ from .. import selectors, services
 from ..models import ProductDocument
 from .filters import HasDocumentsFilter, HasImageFilter
 from .inlines import ProductDocumentInline, ProductImageInline
-from .mixins import ImagePreviewAdminMixin, ThumbnailColumnsMixin, thumbnail_column
+from .mixins import (
+    ImagePreviewAdminMixin,
+    StorageErrorAdminMixin,
+    ThumbnailColumnsMixin,
+    thumbnail_column,
+)
 
 
-class ProductAdmin(ThumbnailColumnsMixin, ImagePreviewAdminMixin, admin.ModelAdmin):
+class ProductAdmin(ThumbnailColumnsMixin, StorageErrorAdminMixin, ImagePreviewAdminMixin,
+                   admin.ModelAdmin):
     """Products, their main image, gallery and documents."""
 
     image_thumbnail = thumbnail_column("image", "admin_list", _("Image"))
