@@ -1,7 +1,7 @@
 """Signal glue: thumbnails follow their source, made after commit and deleted with it."""
 from django.apps import apps
-from django.db import models
 from django.core.signals import setting_changed
+from django.db import models
 from django.db.models.signals import post_save, pre_save
 from django_cleanup.signals import cleanup_pre_delete
 
