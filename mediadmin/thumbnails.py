@@ -7,6 +7,7 @@ entries with one query first. A source that cannot be thumbnailed shows the plac
 logged once and is not tried again until it changes (or RETRY_AFTER passes).
 """
 import functools
+import io
 import logging
 
 from django.apps import apps
@@ -16,12 +17,14 @@ from django.db import transaction
 from django.templatetags.static import static
 from sorl.thumbnail import default
 from sorl.thumbnail import delete as sorl_delete
-from sorl.thumbnail import get_thumbnail
+from sorl.thumbnail import get_thumbnail, source_cache
 from sorl.thumbnail.conf import defaults as sorl_defaults
 from sorl.thumbnail.conf import settings as sorl_settings
 from sorl.thumbnail.images import ImageFile, deserialize_image_file
 from sorl.thumbnail.kvstores.base import add_prefix
 from sorl.thumbnail.kvstores.cached_db_kvstore import EMPTY_VALUE
+
+from . import imaging
 
 logger = logging.getLogger(__name__)
 
@@ -162,6 +165,11 @@ def _make(field_file, size_name):
         return None  # failed before with the same bytes: the placeholder, silently
     if signature == MISSING:
         return _failed(field_file, signature, size_name, "missing source")
+    try:
+        # Header only; sorl would log a misleading "does not exist" for a non-image.
+        imaging.probe(io.BytesIO(ImageFile(field_file).read()))
+    except Exception:
+        return _failed(field_file, signature, size_name, "not an image in an allowed format")
     _drop_unrecorded(field_file, size_name)
     geometry, options = size_spec(size_name)
     try:
@@ -232,9 +240,10 @@ def missing_sizes(field_file, sizes=None, check_files=False):
 def warm(field_file, sizes=None):
     """Make the thumbnails of one image in the given (default: all) named sizes; return how many exist."""
     made = 0
-    for size_name in sizes or settings.MEDIADMIN_THUMBNAIL_SIZES:
-        if thumbnail(field_file, size_name, make=True) is not None:
-            made += 1
+    with source_cache():  # the source is read from storage once for all its sizes
+        for size_name in sizes or settings.MEDIADMIN_THUMBNAIL_SIZES:
+            if thumbnail(field_file, size_name, make=True) is not None:
+                made += 1
     cache.delete(_pending_key(field_file))
     return made
 

@@ -247,3 +247,11 @@ def test_pages_can_leave_missing_sizes_to_the_worker(settings, worker_backend, a
     assert result.args == ["mediadmin.Product", product.pk, "image", product.image.name]
     make_thumbnails.call(*result.args)
     assert "/media/cache/" in admin_client.get(url).content.decode()
+
+
+def test_a_non_image_is_logged_once_by_mediadmin_alone(media_root, caplog):
+    product = factories.product("Text")
+    (media_root / product.image.name).write_bytes(b"just some text, not an image")
+    assert thumbnails.warm(product.image) == 0
+    records = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(records) == 1 and "not an image in an allowed format" in records[0].getMessage()
