@@ -8,11 +8,17 @@ from .. import archive, selectors, services
 from ..models import ProductDocument
 from .filters import HasDocumentsFilter, HasImageFilter
 from .inlines import ProductDocumentInline, ProductImageInline
-from .mixins import ImagePreviewAdminMixin, StorageErrorAdminMixin, thumbnail_column
+from .mixins import (
+    ImagePreviewAdminMixin,
+    StorageErrorAdminMixin,
+    ThumbnailColumnsMixin,
+    thumbnail_column,
+)
 from .views import upload_urls
 
 
-class ProductAdmin(StorageErrorAdminMixin, ImagePreviewAdminMixin, admin.ModelAdmin):
+class ProductAdmin(ThumbnailColumnsMixin, StorageErrorAdminMixin, ImagePreviewAdminMixin,
+                   admin.ModelAdmin):
     """Products, their main image, gallery and documents."""
 
     image_thumbnail = thumbnail_column("image", "admin_list", _("Image"))
