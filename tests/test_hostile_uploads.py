@@ -7,14 +7,16 @@ import pytest
 from django.urls import reverse
 
 from mediadmin import filenames
-from mediadmin.models import Product, ProductDocument
+import json
+
+from mediadmin.models import Product, ProductDocument, ProductImage
 
 from . import hostile
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 CASES = hostile.all_cases()
-STORED = re.compile(r"^(product_images|product_docs|documents)/[\w-]{1,60}-[a-z0-9]{8}\.[a-z]{3,4}$")
+STORED = re.compile(r"^(product_images|product_gallery|product_docs|documents)/[\w-]{1,60}-[a-z0-9]{8}\.[a-z]{3,4}$")
 
 
 def _admin_product(case):
@@ -41,7 +43,8 @@ ENDPOINTS = {
 
 
 def _stored_names():
-    names = list(Product.objects.exclude(image="").values_list("image", flat=True))
+    names = list(ProductImage.objects.values_list("image", flat=True))
+    names += list(Product.objects.exclude(image="").values_list("image", flat=True))
     names += list(Product.objects.exclude(document="").values_list("document", flat=True))
     names += list(ProductDocument.objects.values_list("file", flat=True))
     return names
@@ -92,3 +95,26 @@ def test_too_many_files_in_one_request_is_refused(admin_client, files_in, settin
     response = admin_client.generic("POST", reverse("product_create"), body, content_type=content_type)
     assert response.status_code == 400
     assert not Product.objects.exists() and files_in() == []
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.label for c in CASES])
+def test_hostile_upload_through_the_bulk_upload_endpoint(admin_client, files_in, case):
+    """The drop zones' endpoint: one file per request, a JSON answer per file."""
+    product = Product.objects.create(name="Target", slug="target")
+    kind = "images" if case.kind == "image" else "documents"
+    url = reverse("admin:mediadmin_product_upload", args=[product.pk, kind])
+    body, content_type = hostile.multipart({}, [("file", case.filename, case.data)])
+    response = admin_client.generic("POST", url, body, content_type=content_type)
+    assert response.status_code != 500
+    answer = json.loads(response.content)
+    if not case.accepted:
+        assert response.status_code == 422 and answer["status"] == "refused", answer
+        assert answer["message"]
+        assert not ProductImage.objects.exists() and not ProductDocument.objects.exists()
+        assert files_in() == [], "a refused file reached storage"
+        return
+    assert response.status_code == 201, answer
+    [name] = _stored_names()
+    _assert_safe_name(name, case)
+    assert [f for f in files_in() if not f.startswith("cache/")] == [name]
+
