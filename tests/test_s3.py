@@ -89,3 +89,18 @@ def test_twenty_simultaneous_same_name_uploads_give_twenty_objects(s3_storage):
     [t.start() for t in threads]
     [t.join() for t in threads]
     assert len(s3_storage("media/product_images/")) == 20
+
+
+def test_bulk_upload_endpoint_on_s3(admin_client, s3_storage):
+    product = Product.objects.create(name="Bulk", slug="bulk", sku="BK-1")
+    url = reverse("admin:mediadmin_product_upload", args=[product.pk, "documents"])
+    for expected in (201, 409):  # the second copy is a duplicate: reported, not stored
+        response = admin_client.post(url, {"file": factories.pdf_upload("BK-1_manual.pdf")})
+        assert response.status_code == expected, response.content
+    refused = admin_client.post(url, {"file": factories.SimpleUploadedFile("x.pdf", hostile.HTML)})
+    assert refused.status_code == 422
+    doc = ProductDocument.objects.get()
+    assert s3_storage("private/documents/") == [f"private/{doc.file.name}"]
+    images_url = reverse("admin:mediadmin_product_upload", args=[product.pk, "images"])
+    assert admin_client.post(images_url, {"file": factories.image_upload("g.jpg")}).status_code == 201
+    assert len(s3_storage("media/product_gallery/")) == 1
