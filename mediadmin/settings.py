@@ -152,6 +152,17 @@ MEDIADMIN_MAX_DOCUMENT_BYTES = int(
     os.environ.get("MEDIADMIN_MAX_DOCUMENT_BYTES", 50 * 1024 * 1024)
 )
 
+# --- Storage audit (cleanup_orphans, admin "Storage audit") -------------------
+# Unreferenced files younger than this are never moved (uploads in flight).
+MEDIADMIN_ORPHAN_GRACE = os.environ.get("MEDIADMIN_ORPHAN_GRACE", "24h")
+# `cleanup_orphans --purge-trash` deletes trash batches older than this.
+MEDIADMIN_TRASH_RETENTION = os.environ.get("MEDIADMIN_TRASH_RETENTION", "30d")
+# Trash: a STORAGES alias, or empty for the `.trash/` folder of the audited storage.
+MEDIADMIN_TRASH_STORAGE = os.environ.get("MEDIADMIN_TRASH_STORAGE") or None
+MEDIADMIN_TRASH_PREFIX = ".trash/"
+# Names (fnmatch patterns) the audit never reports or moves.
+MEDIADMIN_AUDIT_IGNORE = [".gitkeep", "*/.gitkeep", ".DS_Store", "*/.DS_Store"]
+
 # --- Thumbnails (sorl-thumbnail) --------------------------------------------
 THUMBNAIL_KVSTORE = "sorl.thumbnail.kvstores.cached_db_kvstore.KVStore"
 THUMBNAIL_PRESERVE_FORMAT = True

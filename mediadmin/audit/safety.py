@@ -37,6 +37,9 @@ def _local_root_problem(storage):
     base = storage.base_location
     if base is None or not str(base).strip():
         return _("MEDIA_ROOT (the storage location) is empty, which would mean the current folder.")
+    if str(base) == "." or not os.path.isabs(str(base)):
+        return _("MEDIA_ROOT (the storage location) %(base)r is relative: it would depend on the "
+                 "current folder.") % {"base": str(base)}
     root = Path(os.path.realpath(storage.location))
     project = Path(os.path.realpath(settings.BASE_DIR))
     if root == Path(root.anchor):
