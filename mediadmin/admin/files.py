@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import services
 from .inlines import ProductDocumentInline
-from .mixins import ImagePreviewAdminMixin, thumbnail_column
+from .mixins import ImagePreviewAdminMixin, thumbnail_column, where_used_column
 
 
 class ProductImageAdmin(ImagePreviewAdminMixin, admin.ModelAdmin):
@@ -16,8 +16,9 @@ class ProductImageAdmin(ImagePreviewAdminMixin, admin.ModelAdmin):
     list_select_related = ("product",)
     search_fields = ("alt_text", "image", "product__name", "product__sku")
     autocomplete_fields = ("product",)
-    readonly_fields = ("width", "height")
+    readonly_fields = ("width", "height", "used_by")
     image_preview_size = "admin_preview"
+    used_by = where_used_column("image")
 
 
 class ProductDocumentAdmin(admin.ModelAdmin):
@@ -29,10 +30,11 @@ class ProductDocumentAdmin(admin.ModelAdmin):
     search_fields = ("title", "original_name", "sha256", "product__name", "product__sku")
     autocomplete_fields = ("product",)
     fields = ("product", "title", "file", "download", "original_name", "size_display",
-              "content_type", "sha256", "uploaded_by", "uploaded_at")
+              "content_type", "sha256", "uploaded_by", "uploaded_at", "used_by")
     readonly_fields = ("download", "original_name", "size_display", "content_type", "sha256",
-                       "uploaded_by", "uploaded_at")
+                       "uploaded_by", "uploaded_at", "used_by")
     download = ProductDocumentInline.download
+    used_by = where_used_column("file")
 
     @admin.display(description=_("Size"), ordering="size")
     def size_display(self, obj):

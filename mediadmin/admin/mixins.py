@@ -4,7 +4,7 @@ from django.db import models
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
-from .. import thumbnails
+from .. import audit, thumbnails
 from ..widgets import ImagePreviewWidget
 
 
@@ -46,4 +46,24 @@ def thumbnail_column(field_name, size_name="admin_list", description=_("Image"))
         return render_thumbnail(getattr(obj, field_name), size_name, alt=str(obj))
 
     column.__name__ = f"{field_name}_thumbnail"
+    return column
+
+
+def where_used_column(field_name, description=_("Used by")):
+    """A readonly_fields method listing every row, of any model, that references the same file.
+
+    Assign it as a class attribute: ``used_by = where_used_column("image")``.
+    """
+
+    @admin.display(description=description)
+    def column(model_admin, obj):
+        field_file = getattr(obj, field_name)
+        if not obj.pk or not field_file:
+            return "—"
+        return render_to_string("mediadmin/admin/where_used.html", {
+            "refs": audit.where_used(field_file.storage, field_file.name),
+            "self_key": f"{obj._meta.label}#{obj.pk}",
+        })
+
+    column.__name__ = f"{field_name}_where_used"
     return column

@@ -1,5 +1,6 @@
 """The product admin: changelist with thumbnails and counts, form with gallery and documents."""
 from django.contrib import admin, messages
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -8,6 +9,7 @@ from ..models import ProductDocument
 from .filters import HasDocumentsFilter, HasImageFilter
 from .inlines import ProductDocumentInline, ProductImageInline
 from .mixins import ImagePreviewAdminMixin, thumbnail_column
+from .views import storage_audit
 
 
 class ProductAdmin(ImagePreviewAdminMixin, admin.ModelAdmin):
@@ -33,6 +35,12 @@ class ProductAdmin(ImagePreviewAdminMixin, admin.ModelAdmin):
     class Media:
         css = {"all": ["mediadmin/css/admin.css"]}
         js = ["mediadmin/js/image-preview.js"]
+
+    def get_urls(self):
+        """Add the storage audit page (admin:mediadmin_product_audit)."""
+        view = self.admin_site.admin_view(storage_audit)
+        return [path("audit/", view, {"model_admin": self}, name="mediadmin_product_audit"),
+                *super().get_urls()]
 
     def get_queryset(self, request):
         """Annotate the image and document counts shown in the changelist."""

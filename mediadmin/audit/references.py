@@ -39,6 +39,11 @@ class RowRef:
         return self.field.label
 
     @property
+    def row_key(self):
+        """`app_label.ModelName#pk`: the same for every file field of one row."""
+        return f"{self.field.model._meta.label}#{self.pk}"
+
+    @property
     def admin_change_url(self):
         """The row's admin change page, or None when its model has no admin."""
         from django.urls import NoReverseMatch, reverse
