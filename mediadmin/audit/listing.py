@@ -6,14 +6,12 @@ same call as the listing (one `stat` per file; one request per 1,000 keys on S3)
 of one or two extra calls per file.
 """
 import os
-import stat
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.core.files.storage import FileSystemStorage
 
 
-@dataclass(frozen=True, slots=True)
-class StoredFile:
+class StoredFile(NamedTuple):
     """A file found in storage: its name, size in bytes and modification time (epoch s)."""
 
     name: str
@@ -31,6 +29,16 @@ def _under(name, prefixes):
 
 def iter_files(storage, skip=(), generic=False):
     """Yield a StoredFile for every file of `storage`, leaving out names under `skip` prefixes."""
+    for _folder, files in iter_batches(storage, skip, generic):
+        yield from (StoredFile(*f) for f in files)
+
+
+def iter_batches(storage, skip=(), generic=False):
+    """Yield (top-level folder or None when mixed, [(name, size, mtime), ...]) batches of files.
+
+    Batches (a folder on disk, a page of keys on S3) of plain tuples keep the per-file work
+    of a scan small; StoredFile(*item) makes one a StoredFile.
+    """
     skip = tuple(p if p.endswith("/") else p + "/" for p in skip if p)
     if not generic and isinstance(storage, FileSystemStorage):
         return _iter_local(storage, skip)
@@ -39,12 +47,17 @@ def iter_files(storage, skip=(), generic=False):
     return _iter_generic(storage, "", skip)
 
 
+def top_folder(name):
+    """The top-level folder of a stored name ("" for a file at the root)."""
+    return name.partition("/")[0] if "/" in name else ""
+
+
 def _iter_generic(storage, folder, skip):
     dirs, files = storage.listdir(folder)
-    for filename in files:
-        name = f"{folder}{filename}"
-        if not _under(name, skip):
-            yield StoredFile(name, storage.size(name), storage.get_modified_time(name).timestamp())
+    names = [f"{folder}{filename}" for filename in files]
+    yield top_folder(folder), [
+        (name, storage.size(name), storage.get_modified_time(name).timestamp())
+        for name in names if not _under(name, skip)]
     for dirname in dirs:
         sub = f"{folder}{dirname}/"
         if not _under(sub, skip):
@@ -58,17 +71,17 @@ def _iter_local(storage, skip):
     stack = [(root, "")]
     while stack:
         path, prefix = stack.pop()
-        with os.scandir(path) as entries:
-            for entry in entries:
-                name = prefix + entry.name
-                if entry.is_dir(follow_symlinks=False):
-                    if not _under(name + "/", skip):
-                        stack.append((entry.path, name + "/"))
-                    continue
-                st = entry.stat(follow_symlinks=False)
-                # Symlinks and special files are never treated as media: skip them.
-                if stat.S_ISREG(st.st_mode) and not _under(name, skip):
-                    yield StoredFile(name, st.st_size, st.st_mtime)
+        with os.scandir(path) as scan:
+            entries = list(scan)
+        # Symlinks and special files are never treated as media: is_*() do not follow them.
+        yield top_folder(prefix), [
+            (prefix + e.name, st.st_size, st.st_mtime)
+            for e in entries if e.is_file(follow_symlinks=False) for st in (e.stat(follow_symlinks=False),)]
+        for e in entries:
+            if e.is_dir(follow_symlinks=False):
+                folder = f"{prefix}{e.name}/"
+                if not _under(folder, skip):  # skip prefixes are folders: checked once each
+                    stack.append((e.path, folder))
 
 
 def _is_s3(storage):
@@ -78,7 +91,12 @@ def _is_s3(storage):
 def _iter_s3(storage, skip):
     location = (storage.location or "").strip("/")
     prefix = f"{location}/" if location else ""
-    for obj in storage.bucket.objects.filter(Prefix=prefix):
-        name = obj.key[len(prefix):]
-        if name and not name.endswith("/") and not _under(name, skip):
-            yield StoredFile(name, obj.size, obj.last_modified.timestamp())
+    client = storage.connection.meta.client
+    pages = client.get_paginator("list_objects_v2").paginate(Bucket=storage.bucket_name, Prefix=prefix)
+    for page in pages:
+        batch = []
+        for obj in page.get("Contents", ()):
+            name = obj["Key"][len(prefix):]
+            if name and not name.endswith("/") and not _under(name, skip):
+                batch.append((name, obj["Size"], obj["LastModified"].timestamp()))
+        yield None, batch

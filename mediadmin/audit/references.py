@@ -84,13 +84,11 @@ def file_fields(storage=None):
     return found
 
 
-def iter_referenced(storage, chunk_size=5000):
-    """Yield (FieldRef, pk, name) for every non-empty file name stored in a row."""
-    for ref in file_fields(storage):
-        name = ref.field.attname
-        rows = ref.rows().exclude(**{name: ""}).exclude(**{f"{name}__isnull": True})
-        for pk, value in rows.values_list("pk", name).iterator(chunk_size=chunk_size):
-            yield ref, pk, value
+def referenced_rows(ref, chunk_size=5000):
+    """(pk, name) of every row of one field whose file name is not empty."""
+    name = ref.field.attname
+    rows = ref.rows().exclude(**{name: ""}).exclude(**{f"{name}__isnull": True})
+    return rows.values_list("pk", name).iterator(chunk_size=chunk_size)
 
 
 def where_used(storage, name):

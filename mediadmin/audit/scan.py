@@ -1,5 +1,6 @@
 """The storage scan: orphans, stale thumbnails, missing files and totals, in one pass each."""
 import fnmatch
+import re
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -7,8 +8,8 @@ from dataclasses import dataclass, field
 from django.conf import settings
 
 from . import thumbs
-from .listing import StoredFile, iter_files
-from .references import RowRef, iter_referenced, where_used
+from .listing import StoredFile, iter_batches, top_folder
+from .references import RowRef, file_fields, referenced_rows, where_used
 
 PROGRESS_EVERY = 1000
 
@@ -108,11 +109,6 @@ def ignore_patterns():
     return tuple(getattr(settings, "MEDIADMIN_AUDIT_IGNORE", (".gitkeep", "*/.gitkeep")))
 
 
-def folder_of(name):
-    """The top-level folder of a stored name ("" for a file at the root)."""
-    return name.split("/", 1)[0] if "/" in name else ""
-
-
 def scan(storage, *, skip=(), progress=None, generic=False):
     """Scan `storage` against every FileField that uses it; list first, then read the database.
 
@@ -129,44 +125,69 @@ def scan(storage, *, skip=(), progress=None, generic=False):
 
 
 def _list(storage, report, skip, progress, generic):
-    patterns, present = ignore_patterns(), {}
-    for stored in iter_files(storage, skip=skip, generic=generic):
-        if patterns and any(fnmatch.fnmatchcase(stored.name, p) for p in patterns):
-            report.ignored += 1
-            continue
-        present[stored.name] = stored
-        report.files.add(stored.size)
-        report.folders[folder_of(stored.name)].add(stored.size)
-        if progress and report.files.count % PROGRESS_EVERY == 0:
-            progress(report.files.count)
+    ignored = _ignore_matcher()
+    present, folders, count, size = {}, defaultdict(lambda: [0, 0]), 0, 0
+    for folder, batch in iter_batches(storage, skip=skip, generic=generic):
+        if ignored:
+            kept = [f for f in batch if not ignored(f[0])]
+            report.ignored += len(batch) - len(kept)
+            batch = kept
+        present.update({f[0]: f for f in batch})
+        batch_size = sum(f[1] for f in batch)
+        if folder is None:  # a mixed batch (a page of S3 keys)
+            for f in batch:
+                _add(folders[top_folder(f[0])], 1, f[1])
+        else:
+            _add(folders[folder], len(batch), batch_size)
+        before, count = count, count + len(batch)
+        size += batch_size
+        if progress and count // PROGRESS_EVERY != before // PROGRESS_EVERY:
+            progress(count)
     if progress:
-        progress(report.files.count)
+        progress(count)
+    report.files = Totals(count, size)
+    report.folders.update((k, Totals(*v)) for k, v in folders.items() if v[0])
     return present
 
 
+def _add(totals, count, size):
+    totals[0] += count
+    totals[1] += size
+
+
+def _ignore_matcher():
+    patterns = ignore_patterns()
+    if not patterns:
+        return None
+    return re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in patterns)).match
+
+
 def _read_rows(storage, report, present):
-    referenced, shared, missing = set(), set(), []
-    for ref, pk, name in iter_referenced(storage):
-        stored = present.get(name)
-        if stored is None:
-            missing.append((ref, pk, name))
-            report.fields[ref.label].add(0)
-            continue
-        report.fields[ref.label].add(stored.size)
-        if name in referenced:
-            shared.add(name)
-        referenced.add(name)
-    # A file uploaded after its folder was listed looks missing: ask the storage again.
-    report.missing = [(RowRef(ref, pk), name) for ref, pk, name in missing if not storage.exists(name)]
+    referenced, shared = set(), set()
+    for ref in file_fields(storage):
+        count, size, missing = 0, 0, []
+        for pk, name in referenced_rows(ref):
+            count += 1
+            stored = present.get(name)
+            if stored is None:
+                missing.append((pk, name))
+                continue
+            size += stored[1]
+            if name in referenced:
+                shared.add(name)
+            referenced.add(name)
+        report.fields[ref.label] = Totals(count, size)
+        # A file uploaded after its folder was listed looks missing: ask the storage again.
+        report.missing += [(RowRef(ref, pk), name) for pk, name in missing if not storage.exists(name)]
     report.shared = {name: where_used(storage, name) for name in sorted(shared)}
     return referenced
 
 
 def _classify(storage, report, present, referenced):
     cache = thumbs.prefix() if thumbs.stores_thumbnails(storage) else None
-    orphans = [f for name, f in present.items()
+    orphans = [StoredFile(*f) for name, f in present.items()
                if name not in referenced and not (cache and name.startswith(cache))]
-    orphans.sort(key=lambda f: f.name)
+    orphans.sort()
     report.orphans = orphans
     if cache:
         _classify_thumbnails(report, present, {f.name for f in orphans}, cache)
@@ -177,8 +198,8 @@ def _classify_thumbnails(report, present, orphaned, cache):
     for name, stored in present.items():
         if not name.startswith(cache):
             continue
-        report.thumbnail_totals.add(stored.size)
+        report.thumbnail_totals.add(stored[1])
         reason = thumbs.stale_reason(name, sources, present, orphaned)
         if reason:
-            report.thumbnails.append(StaleThumbnail(stored, reason, sources.get(name)))
+            report.thumbnails.append(StaleThumbnail(StoredFile(*stored), reason, sources.get(name)))
     report.thumbnails.sort(key=lambda t: t.file.name)
