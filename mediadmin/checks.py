@@ -90,3 +90,23 @@ def check_trash_storage(app_configs, **kwargs):
             id="mediadmin.E021",
         )]
     return []
+
+
+@register(Tags.compatibility)
+def check_s3_overwrite(app_configs, **kwargs):
+    """On S3, a same-named upload or a restore must never replace a file another row uses."""
+    from django.core.files.storage import storages
+
+    found = []
+    for alias in settings.STORAGES:
+        if alias == "staticfiles":
+            continue
+        storage = storages[alias]
+        if getattr(storage, "bucket_name", None) and getattr(storage, "file_overwrite", False):
+            found.append(Warning(
+                f"STORAGES[{alias!r}] overwrites same-named files on S3 (file_overwrite is on).",
+                hint="Set OPTIONS 'file_overwrite': False (or AWS_S3_FILE_OVERWRITE = False) so uploads "
+                     "and restored files never replace a file a row references.",
+                id="mediadmin.W021",
+            ))
+    return found

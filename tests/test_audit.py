@@ -207,3 +207,12 @@ def test_command_errors_say_what_to_do():
         call_command("cleanup_orphans", "--older-than", "soon")
     with pytest.raises(CommandError, match="STORAGES"):
         call_command("cleanup_orphans", "--storage", "nope")
+
+
+def test_checks_warn_about_a_dangerous_media_root_and_a_bad_trash_alias(settings):
+    from mediadmin import checks
+
+    settings.MEDIA_ROOT = "/"
+    assert [m.id for m in checks.check_audit_root(None)] == ["mediadmin.W020"]
+    settings.MEDIADMIN_TRASH_STORAGE = "nowhere"
+    assert [m.id for m in checks.check_trash_storage(None)] == ["mediadmin.E021"]

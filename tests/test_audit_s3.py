@@ -76,3 +76,13 @@ def test_quarantine_and_restore_on_s3_are_byte_identical(s3_storage):
     with s3_storage.open(name, "rb") as fh:
         assert hashlib.sha256(fh.read()).hexdigest() == hashlib.sha256(data).hexdigest()
     assert audit.batches(audit.trash_for(s3_storage)) == []
+
+
+@pytest.mark.parametrize("overwrite, ids", [(True, ["mediadmin.W021"]), (False, [])])
+def test_check_warns_when_s3_overwrites_files(settings, overwrite, ids):
+    from mediadmin import checks
+
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {"bucket_name": BUCKET, "file_overwrite": overwrite, **KEYS}}}
+    assert [m.id for m in checks.check_s3_overwrite(None)] == ids

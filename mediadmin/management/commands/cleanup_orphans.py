@@ -11,6 +11,10 @@ from django.utils.translation import gettext as _
 from ... import audit
 
 
+def _plain(text):
+    return text
+
+
 def _when(epoch):
     return time.strftime("%Y-%m-%d %H:%M", time.localtime(epoch))
 
@@ -54,7 +58,7 @@ class Command(BaseCommand):
     # --- modes -------------------------------------------------------------------
     def _scan(self, storage):
         older_than = self._age(audit.orphan_grace())
-        report = audit.audit(self.options["storage"], progress=self._progress())
+        report = audit.audit(self.options["storage"], progress=self._progress("Scanning storage"))
         self._end_progress()
         thumbs = not self.options["keep_thumbnails"]
         candidates = report.candidates(older_than, thumbnails=thumbs)
@@ -63,7 +67,8 @@ class Command(BaseCommand):
         self._print_report(report, candidates, older_than)
         if self.options["delete"]:
             result = audit.quarantine_orphans(report, alias=self.options["storage"], older_than=older_than,
-                                              thumbnails=thumbs)
+                                              thumbnails=thumbs, progress=self._progress("Moving", len(candidates)))
+            self._end_progress()
             data["moved"] = result.as_dict()
             self._print_moved(result)
         else:
@@ -125,16 +130,18 @@ class Command(BaseCommand):
         if batch not in {b.id for b in audit.batches(audit.trash_for(storage))}:
             raise CommandError(f"No trash batch {batch}. List the batches with --list-trash.")
 
-    def _progress(self):
+    def _progress(self, what, total=None):
         if self.options["no_progress"]:
             return None
         tty, start = sys.stderr.isatty(), time.monotonic()
+        of = f" of {total:,}" if total else ""
 
         def progress(count):
             if tty:
-                self.stderr.write(f"\rScanning storage: {count:,} files", ending="")
+                self.stderr.write(f"\r{what}: {count:,}{of} files", ending="", style_func=_plain)
             elif count % 10_000 == 0 and count:
-                self.stderr.write(f"Scanning storage: {count:,} files ({time.monotonic() - start:.1f} s)")
+                self.stderr.write(f"{what}: {count:,}{of} files ({time.monotonic() - start:.1f} s)",
+                                  style_func=_plain)
         self._tty = tty
         return progress
 
