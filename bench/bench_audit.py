@@ -100,6 +100,23 @@ def timed_scan(generic=False):
     return time.perf_counter() - start, report
 
 
+def parts():
+    """Seconds of the scan's two halves alone: listing the storage, reading (pk, name) rows."""
+    from django.core.files.storage import default_storage
+
+    from mediadmin.audit.listing import iter_batches
+    from mediadmin.audit.references import file_fields, referenced_rows
+
+    start = time.perf_counter()
+    for _folder, _batch in iter_batches(default_storage, skip=[".trash/"]):
+        pass
+    middle = time.perf_counter()
+    for ref in file_fields(default_storage):
+        for _row in referenced_rows(ref):
+            pass
+    return middle - start, time.perf_counter() - middle
+
+
 def peak_memory():
     """Peak bytes allocated by Python during one scan (tracemalloc)."""
     tracemalloc.start()
@@ -109,8 +126,24 @@ def peak_memory():
     return peak
 
 
+def scan_process_rss(tmp):
+    """Peak RSS in bytes of a fresh process that sets Django up on `tmp` and scans once."""
+    out = subprocess.run([sys.executable, __file__, "--scan-only", str(tmp)], check=True,
+                         capture_output=True, text=True).stdout
+    return int(out.split()[-1])
+
+
+def scan_only(tmp):
+    """Child process of scan_process_rss: print its own peak RSS after one scan."""
+    setup_django(Path(tmp))
+    timed_scan()
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
+
+
 def main():
     """Build the data, run the timings interleaved, print the table."""
+    if len(sys.argv) == 3 and sys.argv[1] == "--scan-only":
+        return scan_only(sys.argv[2])
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--files", type=int, default=100_000, help="files and rows (default 100,000)")
     parser.add_argument("--repeat", type=int, default=5, help="timed runs of each (median is reported)")
@@ -131,7 +164,7 @@ def main():
 
 def run(root, args):
     """Interleave baseline and audit runs so all see the same cache state and machine load."""
-    times = {"base": [], "base_stat": [], "fast": [], "generic": []}
+    times = {"base": [], "base_stat": [], "fast": [], "generic": [], "listing": [], "rows": []}
     for _ in range(args.repeat):
         seconds, files, names = baseline(root)
         times["base"].append(seconds)
@@ -140,21 +173,25 @@ def run(root, args):
         times["fast"].append(seconds)
         if not args.no_generic:
             times["generic"].append(timed_scan(generic=True)[0])
+        listing, rows = parts()
+        times["listing"].append(listing)
+        times["rows"].append(rows)
     peak = peak_memory()
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    rss = scan_process_rss(root.parent)
     med = {k: statistics.median(v) for k, v in times.items() if v}
     print(f"find + DB names: {files:,} files, {names:,} names; median of {args.repeat} interleaved runs")
     print(f"report: {report.files.count:,} files, {len(report.orphans):,} orphans, "
           f"{len(report.missing):,} missing")
     rows = [("baseline: find -type f + DB names", "base"),
             ("find -printf size,time + DB names", "base_stat"),
-            ("audit scan (fast path)", "fast"), ("audit scan (Storage API listdir)", "generic")]
+            ("audit scan (fast path)", "fast"), ("  of which: listing + stat", "listing"),
+            ("  of which: reading (pk, name) rows", "rows"), ("audit scan (Storage API listdir)", "generic")]
     print(f"{'':36}{'median s':>10}{'× baseline':>12}")
     for label, key in rows:
         if key in med:
             print(f"{label:36}{med[key]:>10.3f}{med[key] / med['base']:>12.2f}")
-    print(f"peak memory of a scan (tracemalloc): {peak / 2**20:.1f} MiB; "
-          f"process max RSS: {rss / 2**20:.1f} MiB")
+    print(f"peak memory of a scan (tracemalloc): {peak / 2**20:.1f} MiB; max RSS of a process that "
+          f"only starts Django and scans: {rss / 2**20:.1f} MiB")
 
 
 if __name__ == "__main__":
