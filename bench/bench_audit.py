@@ -16,7 +16,6 @@ and prints each as a ratio to the baseline, with the peak memory the audit alloc
 """
 import argparse
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -137,7 +136,10 @@ def scan_only(tmp):
     """Child process of scan_process_rss: print its own peak RSS after one scan."""
     setup_django(Path(tmp))
     timed_scan()
-    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
+    # VmHWM, not ru_maxrss: the latter keeps the parent's high-water mark across fork + exec.
+    with open("/proc/self/status") as status:
+        hwm = next(line for line in status if line.startswith("VmHWM:"))
+    print(int(hwm.split()[1]) * 1024)
 
 
 def main():

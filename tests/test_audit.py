@@ -216,3 +216,13 @@ def test_checks_warn_about_a_dangerous_media_root_and_a_bad_trash_alias(settings
     assert [m.id for m in checks.check_audit_root(None)] == ["mediadmin.W020"]
     settings.MEDIADMIN_TRASH_STORAGE = "nowhere"
     assert [m.id for m in checks.check_trash_storage(None)] == ["mediadmin.E021"]
+
+
+def test_a_file_written_again_after_the_scan_is_not_moved(media_root):
+    name = store(default_storage, "product_images/again.jpg", b"first")
+    make_old(default_storage, name)
+    report = audit.audit()
+    (media_root / name).write_bytes(b"written again by someone")  # new mtime
+    result = audit.quarantine_orphans(report)
+    assert result.done == [] and result.skipped == [(name, "changed-or-gone")]
+    assert (media_root / name).exists()

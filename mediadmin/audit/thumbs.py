@@ -72,6 +72,14 @@ def stale_reason(name, sources, present, orphaned):
     return None
 
 
+def is_known(name):
+    """True when sorl's key-value store has an entry for the thumbnail `name` (it is in use)."""
+    try:
+        return default.kvstore.get(ImageFile(name, default.storage)) is not None
+    except Exception:
+        return True  # when in doubt, keep it
+
+
 def forget(name, storage):
     """Drop the key-value entry of a stored image (thumbnail or source), not the file."""
     try:

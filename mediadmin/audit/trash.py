@@ -95,16 +95,25 @@ class MoveResult:
 
 def _still_needed(storage, name, kind, source):
     if kind == "thumbnail":
-        return bool(source) and is_referenced(storage, source)
+        return is_referenced(storage, source) if source else thumbs.is_known(name)
     return is_referenced(storage, name)
+
+
+def _changed(storage, stored):
+    """True when the file is gone or was written again since the scan listed it."""
+    try:
+        mtime = storage.get_modified_time(stored.name).timestamp()
+    except (FileNotFoundError, OSError):
+        return True
+    return abs(mtime - stored.mtime) > 1.0  # S3's HEAD has whole seconds, its listing milliseconds
 
 
 def _move_one(storage, trash, batch, stored, kind, source):
     """Copy, verify, re-check the database, then delete the original; the entry or a reason."""
     if _still_needed(storage, stored.name, kind, source):
         return None, "referenced"
-    if not storage.exists(stored.name):
-        return None, "gone"
+    if not storage.exists(stored.name) or _changed(storage, stored):
+        return None, "changed-or-gone"
     checksum = sha256_of(storage, stored.name)
     saved = _copy(storage, stored.name, trash.storage, trash.file_name(batch, stored.name))
     if trash.storage.size(saved) != storage.size(stored.name):
@@ -125,7 +134,11 @@ def quarantine(storage, candidates, *, alias="default", trash=None, progress=Non
     result = MoveResult(new_batch_id())
     try:
         for index, (stored, kind, source) in enumerate(candidates, 1):
-            entry, reason = _move_one(storage, trash, result.batch, stored, kind, source)
+            try:
+                entry, reason = _move_one(storage, trash, result.batch, stored, kind, source)
+            except Exception as exc:  # one unreadable file must not stop the batch
+                logger.warning("Could not move %s to the trash", stored.name, exc_info=True)
+                entry, reason = None, f"error: {exc}"
             if entry:
                 result.done.append(entry)
             else:
