@@ -47,6 +47,20 @@ def iter_batches(storage, skip=(), generic=False):
     return _iter_generic(storage, "", skip)
 
 
+def existing(storage, names):
+    """The names among `names` that exist in `storage` now (one lstat each on local disk)."""
+    if not isinstance(storage, FileSystemStorage):
+        return {name for name in names if storage.exists(name)}
+    root, found = storage.location, set()
+    for name in names:
+        parts = name.split("/")
+        if name.startswith("/") or ".." in parts:  # never looked up outside the root
+            continue
+        if os.path.lexists(os.path.join(root, *parts)):
+            found.add(name)
+    return found
+
+
 def top_folder(name):
     """The top-level folder of a stored name ("" for a file at the root)."""
     return name.partition("/")[0] if "/" in name else ""

@@ -116,7 +116,12 @@ def keep_shared_file(field_file):
     after the transaction committed; `FieldFile.delete()` does nothing on a file without
     a name, so clearing the name of that private copy keeps the file in storage.
     """
-    if not is_referenced(field_file.storage, field_file.name):
+    try:
+        shared = is_referenced(field_file.storage, field_file.name)
+    except Exception:  # when in doubt, keep: the audit reports it later as an orphan
+        logger.warning("Kept %s: could not check its references", field_file.name, exc_info=True)
+        shared = True
+    if not shared:
         return False
     logger.info("Kept %s: another row still references it", field_file.name)
     field_file.name = None
