@@ -127,8 +127,13 @@ class Command(BaseCommand):
             audit.check_batch_id(batch)
         except ValueError as exc:
             raise CommandError(f"{exc} List the batches with --list-trash.")
-        if batch not in {b.id for b in audit.batches(audit.trash_for(storage))}:
+        found = {b.id: b for b in audit.batches(audit.trash_for(storage))}
+        if batch not in found:
             raise CommandError(f"No trash batch {batch}. List the batches with --list-trash.")
+        origin = found[batch].storage
+        if origin and origin != self.options["storage"]:
+            raise CommandError(f"Batch {batch} came from the storage {origin!r}: run the command again "
+                               f"with --storage {origin}.")
 
     def _progress(self, what, total=None):
         if self.options["no_progress"]:
