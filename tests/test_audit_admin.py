@@ -103,4 +103,4 @@ def test_change_views_show_where_a_file_is_used(admin_client):
     assert reverse("admin:mediadmin_productimage_change", args=[twin.pk]) in html
     assert "this row" in html
     html = admin_client.get(reverse("admin:mediadmin_productdocument_change", args=[document.pk])).content.decode()
-    assert f"mediadmin.ProductDocument.file #{document.pk}" in html
+    assert f"Document #{document.pk} (file)" in html

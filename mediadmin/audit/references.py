@@ -39,6 +39,14 @@ class RowRef:
         return self.field.label
 
     @property
+    def display(self):
+        """What staff read: `Gallery image #12 (image)`."""
+        from django.utils.text import capfirst
+
+        opts = self.field.model._meta
+        return f"{capfirst(opts.verbose_name)} #{self.pk} ({self.field.field.verbose_name})"
+
+    @property
     def row_key(self):
         """`app_label.ModelName#pk`: the same for every file field of one row."""
         return f"{self.field.model._meta.label}#{self.pk}"
