@@ -14,6 +14,7 @@ from .listing import StoredFile, existing, iter_batches, top_folder
 from .references import RowRef, file_fields, referenced_rows, where_used
 
 PROGRESS_EVERY = 1000
+SHARED_DETAIL = 200
 
 
 @dataclass
@@ -58,6 +59,7 @@ class Report:
     thumbnail_totals: Totals = field(default_factory=Totals)
     missing: list = field(default_factory=list)          # (RowRef, name)
     shared: dict = field(default_factory=dict)           # name -> [RowRef], files used by 2+ rows
+    shared_count: int = 0                                # all of them; `shared` holds the first ones
     folders: dict = field(default_factory=lambda: defaultdict(Totals))
     fields: dict = field(default_factory=lambda: defaultdict(Totals))
     ignored: int = 0
@@ -93,6 +95,7 @@ class Report:
             "stale_thumbnail_totals": self.stale_totals.as_dict(),
             "missing": [{**ref.as_dict(), "name": name} for ref, name in self.missing],
             "shared": {name: [r.as_dict() for r in refs] for name, refs in self.shared.items()},
+            "shared_count": self.shared_count,
             "folders": {k: v.as_dict() for k, v in sorted(self.folders.items())},
             "fields": {k: v.as_dict() for k, v in sorted(self.fields.items())},
             "ignored": self.ignored,
@@ -195,7 +198,9 @@ def _read_rows(storage, report, present):
         # A file uploaded after its folder was listed looks missing: ask the storage again.
         there = existing(storage, {name for _pk, name in missing})
         report.missing += [(RowRef(ref, pk), name) for pk, name in missing if name not in there]
-    report.shared = {name: where_used(storage, name) for name in sorted(shared)}
+    # Who uses a shared file costs a query per field: detail the first ones, count them all.
+    report.shared_count = len(shared)
+    report.shared = {name: where_used(storage, name) for name in sorted(shared)[:SHARED_DETAIL]}
     return referenced
 
 

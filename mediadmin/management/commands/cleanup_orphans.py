@@ -170,6 +170,9 @@ class Command(BaseCommand):
         self._print_files(_("Stale thumbnails (sorl cache)"), [t.file for t in report.thumbnails], moving,
                           [t.reason for t in report.thumbnails])
         self._print_missing(report)
+        self._say(f"\nShared files (referenced by several rows, kept when one row goes): {report.shared_count}")
+        for name, refs in report.shared.items():
+            self._say(f"  {name}  <- " + ", ".join(f"{r.label} pk={r.pk}" for r in refs))
         self._print_totals(_("Totals per folder"), report.folders)
         self._print_totals(_("Totals per model field (files that exist)"), report.fields)
 
