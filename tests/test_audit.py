@@ -226,3 +226,16 @@ def test_a_file_written_again_after_the_scan_is_not_moved(media_root):
     result = audit.quarantine_orphans(report)
     assert result.done == [] and result.skipped == [(name, "changed-or-gone")]
     assert (media_root / name).exists()
+
+
+def test_a_file_stored_after_its_folder_was_listed_is_not_reported_missing(media_root):
+    product = Product(name="Late file")
+    product.image.name = "product_images/arrives-late.jpg"
+    product.save()  # the row exists before its file, as during an upload
+
+    def file_arrives(count):  # called by the scan once the listing is done
+        (media_root / "product_images").mkdir(exist_ok=True)
+        (media_root / product.image.name).write_bytes(b"late")
+
+    report = audit.scan(default_storage, progress=file_arrives)
+    assert report.missing == []
