@@ -7,7 +7,9 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test install install-dev chromium migrate demo collectstatic check clean
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
+
+.PHONY: run test test-postgres serve install install-dev chromium services migrate demo collectstatic check clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +28,9 @@ install-dev: $(VENV)/.installed-dev
 chromium:
 	@sh .ci/ensure-chromium
 
+services:
+	@sh .ci/ensure-services
+
 migrate: install
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
 
@@ -41,10 +46,23 @@ run: demo
 	@echo ""
 	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
-## test: set up (virtualenv, dev requirements, Chromium) and run the whole suite
-test: install-dev chromium
+## test: set up (virtualenv, dev requirements, Chromium, Redis) and run the whole suite on SQLite
+test: install-dev chromium services
 	$(PY) manage.py check --fail-level WARNING
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+## test-postgres: the whole suite again on the PostgreSQL server (started if stopped)
+test-postgres: install-dev chromium
+	@sh .ci/ensure-services postgres
+	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) -m pytest $(PYTEST_ARGS)
+
+## serve: production-like on loopback: DEBUG off, collectstatic, whitenoise, gunicorn
+serve: demo
+	@test -f .secret-key || $(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > .secret-key
+	DJANGO_SECRET_KEY=$$(cat .secret-key) $(PY) manage.py collectstatic --noinput -v0
+	@echo "  Production-like server on http://$(HOST):$(PORT)/ (DEBUG off; media served by Django only on loopback)"
+	DJANGO_SECRET_KEY=$$(cat .secret-key) MEDIADMIN_SERVE_MEDIA=1 \
+	  $(VENV)/bin/gunicorn mediadmin.wsgi --bind $(HOST):$(PORT) --workers $${WORKERS:-3} --access-logfile -
 
 collectstatic: install
 	$(PY) manage.py collectstatic --noinput

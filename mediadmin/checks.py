@@ -3,7 +3,7 @@ import os
 
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
-from PIL import features
+from PIL import Image, features
 
 from . import imaging
 
@@ -67,6 +67,54 @@ def check_media_served_by_django(app_configs, **kwargs):
     return []
 
 
+@register(Tags.security)
+def check_pixel_limit(app_configs, **kwargs):
+    """Pillow's decompression-bomb guard and mediadmin's pixel budget must both be on."""
+    errors = []
+    if Image.MAX_IMAGE_PIXELS is None:
+        errors.append(Error(
+            "PIL.Image.MAX_IMAGE_PIXELS is None: Pillow's decompression-bomb guard is off.",
+            hint="Remove the code that sets Image.MAX_IMAGE_PIXELS = None.",
+            id="mediadmin.E004",
+        ))
+    if settings.MEDIADMIN_MAX_IMAGE_PIXELS <= 0:
+        errors.append(Error(
+            "MEDIADMIN_MAX_IMAGE_PIXELS is not a positive number: any image size is accepted.",
+            hint="Set MEDIADMIN_MAX_IMAGE_PIXELS to a budget such as 40000000.",
+            id="mediadmin.E004",
+        ))
+    return errors
+
+
+@register(Tags.security)
+def check_no_ghostscript_formats(app_configs, **kwargs):
+    """EPS/PS make Pillow run Ghostscript: they must never be allowed for uploads."""
+    configured = {fmt.upper() for fmt in settings.MEDIADMIN_IMAGE_FORMATS}
+    dangerous = sorted(configured & {"EPS", "PS", "PDF"})
+    if dangerous:
+        return [Error(
+            f"MEDIADMIN_IMAGE_FORMATS allows {', '.join(dangerous)}, which Pillow hands to Ghostscript.",
+            hint="Remove them from MEDIADMIN_IMAGE_FORMATS; upload PDFs as documents instead.",
+            id="mediadmin.E005",
+        )]
+    return []
+
+
+@register(Tags.security)
+def check_s3_overwrite_off(app_configs, **kwargs):
+    """An S3 storage that overwrites same-named files can lose uploads."""
+    errors = []
+    for alias, config in settings.STORAGES.items():
+        backend = config.get("BACKEND", "")
+        if "s3" in backend.lower() and config.get("OPTIONS", {}).get("file_overwrite", True):
+            errors.append(Error(
+                f"STORAGES[{alias!r}] uses S3 with file_overwrite on: an upload can replace another file.",
+                hint=f"Set STORAGES[{alias!r}]['OPTIONS']['file_overwrite'] = False.",
+                id="mediadmin.E006",
+            ))
+    return errors
+
+
 @register(Tags.compatibility)
 def check_audit_root(app_configs, **kwargs):
     """cleanup_orphans refuses a media root that is not a media folder: warn at start-up."""
@@ -90,23 +138,3 @@ def check_trash_storage(app_configs, **kwargs):
             id="mediadmin.E021",
         )]
     return []
-
-
-@register(Tags.compatibility)
-def check_s3_overwrite(app_configs, **kwargs):
-    """On S3, a same-named upload or a restore must never replace a file another row uses."""
-    from django.core.files.storage import storages
-
-    found = []
-    for alias in settings.STORAGES:
-        if alias == "staticfiles":
-            continue
-        storage = storages[alias]
-        if getattr(storage, "bucket_name", None) and getattr(storage, "file_overwrite", False):
-            found.append(Warning(
-                f"STORAGES[{alias!r}] overwrites same-named files on S3 (file_overwrite is on).",
-                hint="Set OPTIONS 'file_overwrite': False (or AWS_S3_FILE_OVERWRITE = False) so uploads "
-                     "and restored files never replace a file a row references.",
-                id="mediadmin.W021",
-            ))
-    return found

@@ -6,7 +6,8 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from . import validators
+from .fields import SafeFileField, SafeImageField
+from .storages import private_storage
 
 
 class Product(models.Model):
@@ -22,13 +23,10 @@ class Product(models.Model):
         help_text=_("Optional stock-keeping unit; unique when set."),
     )
     description = models.TextField(_("description"), blank=True, default="")
-    image = models.ImageField(
-        _("main image"), upload_to="product_images/", blank=True,
-        validators=[validators.validate_image_file],
-    )
-    document = models.FileField(
-        _("document"), upload_to="product_docs/", blank=True,
-        validators=[validators.validate_document_file],
+    image = SafeImageField(_("main image"), upload_to="product_images/", blank=True)
+    document = SafeFileField(
+        _("document"), upload_to="product_docs/", blank=True, storage=private_storage,
+        help_text=_("Public; downloaded as an attachment through the document view."),
     )
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
@@ -75,9 +73,8 @@ class ProductImage(models.Model):
     product = models.ForeignKey(
         Product, on_delete=models.CASCADE, related_name="images", verbose_name=_("product")
     )
-    image = models.ImageField(
+    image = SafeImageField(
         _("image"), upload_to="product_gallery/", width_field="width", height_field="height",
-        validators=[validators.validate_image_file],
     )
     alt_text = models.CharField(_("alt text"), max_length=250, blank=True, default="")
     position = models.PositiveIntegerField(_("position"), default=0, db_index=True)
@@ -100,8 +97,16 @@ class ProductDocument(models.Model):
         Product, on_delete=models.CASCADE, related_name="documents", verbose_name=_("product")
     )
     title = models.CharField(_("title"), max_length=200, blank=True, default="")
-    file = models.FileField(
-        _("file"), upload_to="documents/", validators=[validators.validate_document_file]
+    class Visibility(models.TextChoices):
+        """Who may download a document."""
+
+        PUBLIC = "public", _("Public")
+        STAFF = "staff", _("Staff only")
+
+    file = SafeFileField(_("file"), upload_to="documents/", storage=private_storage)
+    visibility = models.CharField(
+        _("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC,
+        help_text=_("Staff-only documents are never shown on the public site."),
     )
     original_name = models.CharField(_("original file name"), max_length=255, editable=False)
     size = models.PositiveBigIntegerField(_("size in bytes"), default=0, editable=False)
@@ -120,3 +125,8 @@ class ProductDocument(models.Model):
 
     def __str__(self):
         return self.title or self.original_name or self.file.name
+
+    @property
+    def is_public(self):
+        """Anyone may download it."""
+        return self.visibility == self.Visibility.PUBLIC

@@ -24,3 +24,25 @@ def product_detail_queryset():
         Prefetch("images", queryset=ProductImage.objects.order_by("position", "id")),
         Prefetch("documents", queryset=ProductDocument.objects.order_by("title", "id")),
     )
+
+
+def download_for_stored_name(name):
+    """The Download for a stored document name (gallery documents or a product's document)."""
+    from .downloads import Download, content_type_for
+
+    document = ProductDocument.objects.filter(file=name).first()
+    if document is not None:
+        return Download(document.file, document.original_name or name.rsplit("/", 1)[-1],
+                        document.content_type or content_type_for(name), document.is_public)
+    product = Product.objects.filter(document=name).first()
+    if product is not None:
+        return Download(product.document, name.rsplit("/", 1)[-1], content_type_for(name), True)
+    return None
+
+
+def visible_documents(product, user):
+    """A product's documents that this user may see: staff see staff-only ones too."""
+    documents = product.documents.all()
+    if user.is_active and user.is_staff:
+        return documents
+    return [d for d in documents if d.is_public]

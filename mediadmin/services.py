@@ -4,7 +4,7 @@ import logging
 
 from django.db import transaction
 
-from . import thumbnails, validators
+from . import filenames, thumbnails, validators
 from .models import Product, ProductDocument
 
 logger = logging.getLogger(__name__)
@@ -28,7 +28,7 @@ def document_fill_metadata(*, document: ProductDocument, user=None) -> ProductDo
     field_file = document.file
     if getattr(field_file, "_committed", True):
         return document
-    document.original_name = field_file.name.rsplit("/", 1)[-1][:255]
+    document.original_name = filenames.display_name(field_file.name)
     document.size, document.sha256 = file_fingerprint(field_file)
     document.content_type = validators.sniff_document(field_file) or "application/octet-stream"
     if not document.title:

@@ -101,7 +101,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ------------------------------------------------------------------
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# REDIS_URL switches Django's cache and sorl-thumbnail's key-value store to Redis,
+# so several app servers share them.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -123,8 +129,17 @@ STATICFILES_DIRS = [BASE_DIR / "assets"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 
+# Documents live outside MEDIA_ROOT and are served only by the download view,
+# which checks visibility and sends them as attachments (docs/security.md).
+MEDIADMIN_PRIVATE_ROOT = Path(os.environ.get("MEDIADMIN_PRIVATE_ROOT", BASE_DIR / "private"))
+MEDIADMIN_PRIVATE_URL = "/documents/"
+# With nginx in front: the internal location that maps to MEDIADMIN_PRIVATE_ROOT
+# (e.g. "/_protected/"); the view then answers with X-Accel-Redirect.
+MEDIADMIN_X_ACCEL_REDIRECT_PREFIX = os.environ.get("MEDIADMIN_X_ACCEL_REDIRECT_PREFIX", "")
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {"BACKEND": "mediadmin.storages.PrivateFileSystemStorage"},
     "staticfiles": {
         "BACKEND": os.environ.get(
             "DJANGO_STATICFILES_STORAGE",
@@ -134,6 +149,24 @@ STORAGES = {
         )
     },
 }
+
+# S3 (django-storages) when MEDIADMIN_S3_BUCKET is set: images under media/,
+# documents under private/ (pre-signed, short-lived URLs handed out by the
+# download view only). Overwrite is always off.
+MEDIADMIN_S3_BUCKET = os.environ.get("MEDIADMIN_S3_BUCKET", "")
+if MEDIADMIN_S3_BUCKET:
+    _S3 = {
+        "bucket_name": MEDIADMIN_S3_BUCKET,
+        "region_name": os.environ.get("MEDIADMIN_S3_REGION") or None,
+        "endpoint_url": os.environ.get("MEDIADMIN_S3_ENDPOINT_URL") or None,
+        "file_overwrite": False, "signature_version": "s3v4",
+        "default_acl": None,
+    }
+    STORAGES["default"] = {"BACKEND": "mediadmin.storages_s3.MediaS3Storage", "OPTIONS": {
+        **_S3, "location": "media", "querystring_auth": False,
+        "custom_domain": os.environ.get("MEDIADMIN_S3_CUSTOM_DOMAIN") or None}}
+    STORAGES["private"] = {"BACKEND": "mediadmin.storages_s3.PrivateS3Storage", "OPTIONS": {
+        **_S3, "location": "private", "querystring_auth": True, "querystring_expire": 300}}
 
 # Django's static() helper serves MEDIA_URL only when DEBUG is on; this flag
 # lets a test server do the same. Never on in production (system check W003).
@@ -148,9 +181,21 @@ FILE_UPLOAD_PERMISSIONS = 0o644
 MEDIADMIN_IMAGE_FORMATS = env_list("MEDIADMIN_IMAGE_FORMATS", "JPEG,PNG,GIF,WEBP")
 MEDIADMIN_MAX_IMAGE_BYTES = int(os.environ.get("MEDIADMIN_MAX_IMAGE_BYTES", 20 * 1024 * 1024))
 MEDIADMIN_MAX_IMAGE_PIXELS = int(os.environ.get("MEDIADMIN_MAX_IMAGE_PIXELS", 40_000_000))
+MEDIADMIN_MAX_IMAGE_FRAMES = int(os.environ.get("MEDIADMIN_MAX_IMAGE_FRAMES", 300))
+# Keep EXIF (camera, GPS...) in stored originals; off by default for privacy.
+MEDIADMIN_KEEP_IMAGE_METADATA = env_bool("MEDIADMIN_KEEP_IMAGE_METADATA")
+MEDIADMIN_DOCUMENT_TYPES = env_list("MEDIADMIN_DOCUMENT_TYPES", "pdf,docx,xlsx,pptx,odt,txt,csv")
 MEDIADMIN_MAX_DOCUMENT_BYTES = int(
     os.environ.get("MEDIADMIN_MAX_DOCUMENT_BYTES", 50 * 1024 * 1024)
 )
+# Per-type limits under MEDIADMIN_MAX_DOCUMENT_BYTES (extension of the detected type -> bytes).
+MEDIADMIN_DOCUMENT_MAX_BYTES_BY_TYPE = {
+    "pdf": MEDIADMIN_MAX_DOCUMENT_BYTES,
+    "docx": 25 * 1024 * 1024, "xlsx": 25 * 1024 * 1024, "pptx": 50 * 1024 * 1024,
+    "odt": 25 * 1024 * 1024, "txt": 5 * 1024 * 1024, "csv": 20 * 1024 * 1024,
+}
+# Office files are zip archives: inspected from their directory, never extracted.
+MEDIADMIN_ZIP_LIMITS = {"max_entries": 2000, "max_total_bytes": 200 * 1024 * 1024, "max_ratio": 100}
 
 # --- Storage audit (cleanup_orphans, admin "Storage audit") -------------------
 # Unreferenced files younger than this are never moved (uploads in flight).
@@ -164,7 +209,11 @@ MEDIADMIN_TRASH_PREFIX = ".trash/"
 MEDIADMIN_AUDIT_IGNORE = [".gitkeep", "*/.gitkeep", ".DS_Store", "*/.DS_Store"]
 
 # --- Thumbnails (sorl-thumbnail) --------------------------------------------
+# sorl's key-value store: the database for persistence, read through the
+# "default" cache, which is Redis when REDIS_URL is set (sorl deprecates its
+# pure-Redis store in favour of exactly this).
 THUMBNAIL_KVSTORE = "sorl.thumbnail.kvstores.cached_db_kvstore.KVStore"
+THUMBNAIL_CACHE = "default"
 THUMBNAIL_PRESERVE_FORMAT = True
 THUMBNAIL_QUALITY = 85
 THUMBNAIL_DEBUG = False
@@ -183,7 +232,14 @@ MEDIADMIN_THUMBNAIL_SIZES = {
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
-X_FRAME_OPTIONS = "SAMEORIGIN"  # the admin's related-object popups use frames
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT")
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD")
+if env_bool("DJANGO_BEHIND_PROXY"):
+    # nginx terminates TLS and sets X-Forwarded-Proto.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+X_FRAME_OPTIONS = "DENY"
 
 LOGGING = {
     "version": 1,

@@ -12,6 +12,8 @@ urlpatterns = [
     path("products/new/", views.ProductFormView.as_view(), name="product_create"),
     path("products/<slug:slug>/", views.ProductDetailView.as_view(), name="product_detail"),
     path("products/<slug:slug>/edit/", views.ProductFormView.as_view(), name="product_edit"),
+    # MEDIADMIN_PRIVATE_URL: the private storage's URLs point here.
+    path("documents/<path:name>", views.document_download, name="document_download"),
 ]
 
 if settings.DEBUG:

@@ -1,5 +1,6 @@
 """Validation of uploaded files by content, size and pixel count, never by name."""
 import logging
+import re
 import warnings
 import zipfile
 
@@ -9,7 +10,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
-from . import imaging
+from . import filenames, imaging
 
 logger = logging.getLogger(__name__)
 
@@ -24,7 +25,10 @@ DOCUMENT_TYPES = {
     "text/csv": "csv",
 }
 _OOXML_PARTS = {"word/": "docx", "xl/": "xlsx", "ppt/": "pptx"}
-_TEXT_REFUSED_PREFIXES = (b"<", b"#!", b"MZ", b"\x7fELF")
+_TEXT_REFUSED_PREFIXES = (b"<", b"#!", b"%!", b"MZ", b"\x7fELF", b"\xef\xbb\xbf<", b"\xff\xfe", b"\xfe\xff")
+# Markup a browser would render or run, anywhere in the sample.
+_MARKUP = re.compile(rb"<\s*(?:html|head|body|script|svg|iframe|object|embed|\?xml|!doctype|meta|a\s)",
+                     re.IGNORECASE)
 
 
 def _needs_check(value):
@@ -33,7 +37,7 @@ def _needs_check(value):
 
 
 def _display_name(value):
-    return str(getattr(value, "name", "") or _("file")).rsplit("/", 1)[-1]
+    return filenames.display_name(getattr(value, "name", "") or "")
 
 
 def _check_size(value, limit):
@@ -47,12 +51,36 @@ def _check_size(value, limit):
 
 
 def inspect_image(fileobj):
-    """Return ImageInfo for an allowed, bounded, fully decodable image or raise ValidationError."""
+    """Return ImageInfo for an allowed, bounded, fully decodable image or raise ValidationError.
+
+    The result is remembered on the uploaded file, so the form, the model
+    validator and the field's pre_save decode it once.
+    """
+    underlying = getattr(fileobj, "file", None) or fileobj
+    cached = getattr(underlying, "_mediadmin_image_info", None)
+    if cached is not None:
+        return cached
+    info = _inspect_image(fileobj)
+    try:
+        underlying._mediadmin_image_info = info
+    except AttributeError:  # some file objects take no attributes
+        pass
+    return info
+
+
+def _inspect_image(fileobj):
     name = _display_name(fileobj)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             info = imaging.probe(fileobj)
+            if info.frames > settings.MEDIADMIN_MAX_IMAGE_FRAMES:
+                raise ValidationError(
+                    _("%(name)s has %(frames)d frames; the limit is %(limit)d."),
+                    code="too_many_frames",
+                    params={"name": name, "frames": info.frames,
+                            "limit": settings.MEDIADMIN_MAX_IMAGE_FRAMES},
+                )
             if info.pixels > settings.MEDIADMIN_MAX_IMAGE_PIXELS:
                 raise ValidationError(
                     _("%(name)s has %(mp).1f megapixels; the limit is %(limit).0f."),
@@ -89,15 +117,35 @@ def validate_image_file(value):
     inspect_image(value)
 
 
+def _zip_entries_are_safe(archive):
+    """Entry count, total size, compression ratio and entry names within the limits."""
+    limits = settings.MEDIADMIN_ZIP_LIMITS
+    entries = archive.infolist()
+    if len(entries) > limits["max_entries"]:
+        return False
+    total = sum(e.file_size for e in entries)
+    packed = sum(e.compress_size for e in entries) or 1
+    if total > limits["max_total_bytes"] or total / packed > limits["max_ratio"]:
+        return False
+    for entry in entries:
+        name = entry.filename.replace("\\", "/")
+        if name.startswith("/") or ".." in name.split("/") or (len(name) > 1 and name[1] == ":"):
+            return False
+    return True
+
+
 def _sniff_zip(fileobj):
+    """Office type of a zip (OOXML or ODT) read from its directory, never extracted."""
     try:
         with zipfile.ZipFile(fileobj) as archive:
-            names = archive.namelist()
-            if "mimetype" in names:
-                if archive.read("mimetype").strip() == b"application/vnd.oasis.opendocument.text":
-                    return "odt"
+            if not _zip_entries_are_safe(archive):
                 return None
-    except (zipfile.BadZipFile, OSError, ValueError):
+            names = set(archive.namelist())
+            if "mimetype" in names:
+                with archive.open("mimetype") as member:
+                    kind = member.read(100).strip()
+                return "odt" if kind == b"application/vnd.oasis.opendocument.text" else None
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         return None
     if "[Content_Types].xml" not in names:
         return None
@@ -108,7 +156,10 @@ def _sniff_zip(fileobj):
 
 
 def _sniff_text(head, name):
+    """txt or csv for UTF-8 text that is not markup, a script or a binary."""
     if b"\x00" in head or head.lstrip().startswith(_TEXT_REFUSED_PREFIXES):
+        return None
+    if _MARKUP.search(head):
         return None
     try:
         head.decode("utf-8")
@@ -132,6 +183,8 @@ def sniff_document(fileobj):
         fileobj.seek(0)
     elif head:
         ext = _sniff_text(head, _display_name(fileobj))
+    if ext not in {e.lower() for e in settings.MEDIADMIN_DOCUMENT_TYPES}:
+        return None
     return next((ct for ct, e in DOCUMENT_TYPES.items() if e == ext), None)
 
 
@@ -143,8 +196,13 @@ def validate_document_file(value):
     if value.size == 0:
         raise ValidationError(_("%(name)s is empty."), code="empty",
                               params={"name": _display_name(value)})
-    if sniff_document(value) is None:
+    content_type = sniff_document(value)
+    if content_type is None:
         raise ValidationError(
-            _("%(name)s is not an allowed document (PDF, DOCX, XLSX, PPTX, ODT, TXT or CSV)."),
-            code="invalid_document", params={"name": _display_name(value)},
+            _("%(name)s is not an allowed document (%(types)s), judged by its content."),
+            code="invalid_document",
+            params={"name": _display_name(value),
+                    "types": ", ".join(t.upper() for t in settings.MEDIADMIN_DOCUMENT_TYPES)},
         )
+    limits = settings.MEDIADMIN_DOCUMENT_MAX_BYTES_BY_TYPE
+    _check_size(value, limits.get(DOCUMENT_TYPES[content_type], settings.MEDIADMIN_MAX_DOCUMENT_BYTES))

@@ -1,13 +1,20 @@
 """The public site: product list, product page and the staff product form."""
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView
 from django.views.static import serve
 
-from . import selectors, services
+from . import downloads, selectors, services
+from .fields import StorageWriteError
 from .forms import ProductForm
 from .models import Product
 
@@ -34,6 +41,12 @@ class ProductDetailView(DetailView):
         """Products with gallery and documents prefetched."""
         return selectors.product_detail_queryset()
 
+    def get_context_data(self, **kwargs):
+        """Only the documents this visitor may download."""
+        context = super().get_context_data(**kwargs)
+        context["documents"] = selectors.visible_documents(self.object, self.request.user)
+        return context
+
 
 @method_decorator(staff_member_required, name="dispatch")
 class ProductFormView(DetailView):
@@ -57,12 +70,33 @@ class ProductFormView(DetailView):
         form = ProductForm(request.POST, request.FILES, instance=product)
         if not form.is_valid():
             return self._render(form, product, status=400)
-        product = services.product_save(product=form.save(commit=False))
+        try:
+            with transaction.atomic():
+                product = services.product_save(product=form.save(commit=False))
+        except StorageWriteError as exc:
+            form.add_error(None, str(exc))
+            return self._render(form, product, status=503)
         return redirect(product)
 
     def _render(self, form, product, status=200):
         return TemplateResponse(self.request, self.template_name,
                                 {"form": form, "product": product}, status=status)
+
+
+def document_download(request, name):
+    """Send a document as an attachment; staff-only documents need the view permission."""
+    download = selectors.download_for_stored_name(name)
+    if download is None:
+        raise Http404(_("No such document."))
+    if not download.public and not _may_see_private(request.user):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+        raise PermissionDenied
+    return downloads.response_for(download)
+
+
+def _may_see_private(user):
+    return user.is_active and user.is_staff and user.has_perm("mediadmin.view_productdocument")
 
 
 def serve_media(request, path):

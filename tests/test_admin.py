@@ -51,6 +51,7 @@ def _add_product_data(**overrides):
         "images-1-image": factories.image_upload("front.jpg", size=(400, 400)),
         "images-1-alt_text": "Front view", "images-1-position": "1",
         "documents-0-file": factories.pdf_upload("manual.pdf"), "documents-0-title": "",
+        "documents-0-visibility": "public",
         "_save": "Save",
     }
     data.update(overrides)

@@ -12,7 +12,7 @@ from mediadmin.audit import trash as trash_mod
 from mediadmin.models import Product
 
 from . import factories
-from .audit_helpers import DAY, make_old, scenario, store, summary
+from .audit_helpers import DAY, make_old, plain, scenario, store, summary
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -26,12 +26,23 @@ def test_scan_reports_orphans_missing_shared_and_totals(media_root):
     report = audit.audit()
     result = summary(report)
     assert result["orphans"] == [("documents/old/forgotten.pdf", 100), ("product_images/left-over.jpg", 1234)]
-    assert result["missing"] == [("mediadmin.Product.image", s["ghost"].image.name)]
-    assert result["shared"] == {s["chair"].image.name: ["mediadmin.Product.image"] * 2}
-    assert result["fields"]["mediadmin.ProductDocument.file"]["count"] == 1
+    assert result["missing"] == [("mediadmin.Product.image", plain(s["ghost"].image.name))]
+    assert result["shared"] == {plain(s["chair"].image.name): ["mediadmin.Product.image"] * 2}
     assert result["fields"]["mediadmin.Product.image"]["count"] == 3  # chair, twin, ghost (missing)
+    assert "mediadmin.ProductDocument.file" not in result["fields"]  # documents: private storage
     assert result["folders"]["product_images"]["count"] == 2
     assert report.files.count == sum(t["count"] for t in result["folders"].values())
+    private = summary(audit.audit("private"))
+    assert private["fields"]["mediadmin.ProductDocument.file"]["count"] == 1
+    assert private["fields"]["mediadmin.Product.document"]["count"] == 1
+    assert private["orphans"] == [] and private["missing"] == []
+
+
+def test_another_storage_nested_in_the_media_root_is_left_out(settings, media_root):
+    settings.MEDIADMIN_PRIVATE_ROOT = media_root / "private"
+    factories.document(factories.product("Desk", with_image=False))
+    report = audit.audit()
+    assert report.orphans == [] and report.files.count == 0
 
 
 def test_generic_storage_api_walk_matches_the_fast_path(media_root):

@@ -57,7 +57,9 @@ def test_page_shows_counts_orphans_missing_rows_shared_files_and_totals(admin_cl
     ghost_url = reverse("admin:mediadmin_product_change", args=[s["ghost"].pk])
     assert ghost_url in html  # missing file links to its row
     assert reverse("admin:mediadmin_product_change", args=[s["twin"].pk]) in html  # shared file
-    assert "mediadmin.ProductDocument.file" in html and "csrfmiddlewaretoken" in html
+    assert "mediadmin.ProductImage.image" in html and "csrfmiddlewaretoken" in html
+    private = admin_client.get(reverse(AUDIT_URL) + "?storage=private").content.decode()
+    assert "mediadmin.ProductDocument.file" in private
 
 
 def test_quarantine_restore_and_purge_from_the_page(admin_client, media_root):

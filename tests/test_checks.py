@@ -33,3 +33,25 @@ def test_media_served_by_django_without_debug_is_a_warning(settings):
     assert warning.id == "mediadmin.W003"
     settings.MEDIADMIN_SERVE_MEDIA = False
     assert checks.check_media_served_by_django(None) == []
+
+
+def test_disabled_pixel_limits_are_errors(settings, monkeypatch):
+    from PIL import Image
+
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", None)
+    settings.MEDIADMIN_MAX_IMAGE_PIXELS = 0
+    assert [e.id for e in checks.check_pixel_limit(None)] == ["mediadmin.E004", "mediadmin.E004"]
+
+
+def test_ghostscript_formats_are_errors(settings):
+    settings.MEDIADMIN_IMAGE_FORMATS = ["JPEG", "EPS"]
+    [error] = checks.check_no_ghostscript_formats(None)
+    assert error.id == "mediadmin.E005" and "EPS" in error.msg
+
+
+def test_s3_with_overwrite_is_an_error(settings):
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "storages.backends.s3.S3Storage"}}
+    [error] = checks.check_s3_overwrite_off(None)
+    assert error.id == "mediadmin.E006"
+    settings.STORAGES["default"]["OPTIONS"] = {"file_overwrite": False}
+    assert checks.check_s3_overwrite_off(None) == []

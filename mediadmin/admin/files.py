@@ -5,10 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import services
 from .inlines import ProductDocumentInline
-from .mixins import ImagePreviewAdminMixin, thumbnail_column, where_used_column
+from .mixins import ImagePreviewAdminMixin, StorageErrorAdminMixin, thumbnail_column, where_used_column
 
 
-class ProductImageAdmin(ImagePreviewAdminMixin, admin.ModelAdmin):
+class ProductImageAdmin(StorageErrorAdminMixin, ImagePreviewAdminMixin, admin.ModelAdmin):
     """Gallery images across all products."""
 
     image_thumbnail = thumbnail_column("image", "admin_list", _("Image"))
@@ -21,15 +21,15 @@ class ProductImageAdmin(ImagePreviewAdminMixin, admin.ModelAdmin):
     used_by = where_used_column("image")
 
 
-class ProductDocumentAdmin(admin.ModelAdmin):
+class ProductDocumentAdmin(StorageErrorAdminMixin, admin.ModelAdmin):
     """Documents across all products, with their server-computed metadata."""
 
-    list_display = ("__str__", "product", "content_type", "size_display", "uploaded_by", "uploaded_at")
+    list_display = ("__str__", "product", "visibility", "content_type", "size_display", "uploaded_by", "uploaded_at")
     list_select_related = ("product", "uploaded_by")
-    list_filter = ("content_type", "uploaded_at")
+    list_filter = ("visibility", "content_type", "uploaded_at")
     search_fields = ("title", "original_name", "sha256", "product__name", "product__sku")
     autocomplete_fields = ("product",)
-    fields = ("product", "title", "file", "download", "original_name", "size_display",
+    fields = ("product", "title", "file", "visibility", "download", "original_name", "size_display",
               "content_type", "sha256", "uploaded_by", "uploaded_at", "used_by")
     readonly_fields = ("download", "original_name", "size_display", "content_type", "sha256",
                        "uploaded_by", "uploaded_at", "used_by")

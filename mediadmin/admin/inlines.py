@@ -28,7 +28,7 @@ class ProductDocumentInline(admin.TabularInline):
     """Document rows: name, size, type and a download link, all computed by the server."""
 
     model = ProductDocument
-    fields = ("file", "title", "download", "size_display", "content_type")
+    fields = ("file", "title", "visibility", "download", "size_display", "content_type")
     readonly_fields = ("download", "size_display", "content_type")
     extra = 1
     classes = ("mediadmin-documents",)

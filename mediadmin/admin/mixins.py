@@ -1,10 +1,12 @@
 """Reusable admin pieces that give a plain models.ImageField its thumbnails."""
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
 from django.db import models
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from .. import audit, thumbnails
+from ..fields import StorageWriteError
 from ..widgets import ImagePreviewWidget
 
 
@@ -24,6 +26,22 @@ class ImagePreviewAdminMixin:
             size = self.image_preview_sizes.get(db_field.name, self.image_preview_size)
             kwargs["widget"] = ImagePreviewWidget(size_name=size)
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class StorageErrorAdminMixin:
+    """Show a storage failure (disk full, read-only, S3 error) as a message, not a 500.
+
+    The transaction has rolled back, so no row was written, and the files stored
+    before the failure are deleted at the end of the request (filesafety).
+    """
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """Run the normal change form; turn StorageWriteError into an error message."""
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except StorageWriteError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
 
 def render_thumbnail(field_file, size_name="admin_list", alt=""):

@@ -8,11 +8,11 @@ from .. import selectors, services
 from ..models import ProductDocument
 from .filters import HasDocumentsFilter, HasImageFilter
 from .inlines import ProductDocumentInline, ProductImageInline
-from .mixins import ImagePreviewAdminMixin, thumbnail_column
+from .mixins import ImagePreviewAdminMixin, StorageErrorAdminMixin, thumbnail_column
 from .views import storage_audit
 
 
-class ProductAdmin(ImagePreviewAdminMixin, admin.ModelAdmin):
+class ProductAdmin(StorageErrorAdminMixin, ImagePreviewAdminMixin, admin.ModelAdmin):
     """Products, their main image, gallery and documents."""
 
     image_thumbnail = thumbnail_column("image", "admin_list", _("Image"))

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.files.storage import storages
 
 from .references import RowRef, file_fields, is_referenced, keep_shared_file, storage_key, where_used
-from .safety import REFUSAL_HINT, parse_age, root_problem
+from .safety import REFUSAL_HINT, nested_prefixes, parse_age, root_problem
 from .scan import Report, scan
 from .trash import MoveResult, batches, check_batch_id, purge, quarantine, restore, trash_for
 
@@ -48,10 +48,11 @@ def storage_for(alias="default"):
 
 
 def audit(alias="default", *, progress=None, generic=False):
-    """Scan the storage of `alias`, leaving out its trash folder."""
+    """Scan the storage of `alias`, leaving out its trash and other storages nested in it."""
     storage = storage_for(alias)
     trash = trash_for(storage)
     skip = [trash.prefix] if storage_key(trash.storage) == storage_key(storage) else []
+    skip += nested_prefixes(alias, storage)  # e.g. a private storage inside MEDIA_ROOT
     return scan(storage, skip=skip, progress=progress, generic=generic)
 
 

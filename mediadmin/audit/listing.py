@@ -99,7 +99,11 @@ def _iter_local(storage, skip):
 
 
 def _is_s3(storage):
-    return storage.__class__.__module__.startswith("storages.backends.s3") and hasattr(storage, "bucket")
+    try:
+        from storages.backends.s3 import S3Storage
+    except ImportError:  # django-storages is optional
+        return False
+    return isinstance(storage, S3Storage)
 
 
 def _iter_s3(storage, skip):

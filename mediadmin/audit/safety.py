@@ -76,3 +76,34 @@ def _bucket_root_problem(storage):
 
 REFUSAL_HINT = _("Point STORAGES['default'] (MEDIA_ROOT or the bucket's location) at a folder that "
                  "holds only uploaded files, then run the command again.")
+
+
+def nested_prefixes(alias, storage):
+    """Folders of `storage` that are the root of another STORAGES alias: never this audit's files."""
+    mine, found = storage_key(storage), []
+    for other in settings.STORAGES:
+        if other == alias:
+            continue
+        try:
+            theirs = storage_key(storages[other])
+        except Exception:  # a storage that cannot be built here has no files here either
+            continue
+        inner = _inside(mine, theirs)
+        if inner:
+            found.append(inner + "/")
+    return found
+
+
+def _inside(mine, theirs):
+    """The path of root `theirs` relative to root `mine` when strictly inside it, else None."""
+    if mine[0] == theirs[0] == "path":
+        try:
+            inner = Path(theirs[1]).relative_to(mine[1]).as_posix()
+        except ValueError:
+            return None
+        return inner if inner != "." else None
+    if mine[0] == theirs[0] == "bucket" and mine[1:3] == theirs[1:3]:
+        outer, inner = mine[3], theirs[3]
+        if inner and (not outer or inner.startswith(outer + "/")):
+            return inner[len(outer) + 1:] if outer else inner
+    return None

@@ -1,0 +1,100 @@
+"""File fields that store content under server-made names, after checking it again.
+
+Every path that saves a model (admin, inlines, bulk upload, staff form, commands)
+goes through `pre_save`, so nothing reaches storage without being recognised,
+renamed with the extension of its detected type and, for images, re-encoded
+(EXIF orientation applied, metadata and trailing bytes dropped).
+"""
+import logging
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django import forms
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from . import filenames, filesafety, imaging, validators
+
+logger = logging.getLogger(__name__)
+
+
+class StorageWriteError(Exception):
+    """The storage refused a file (disk full, read-only, S3 error); nothing was saved."""
+
+    def __init__(self, name, cause):
+        self.name, self.cause = name, cause
+        super().__init__(_("%(name)s could not be stored (%(cause)s). Nothing was saved; try again, "
+                           "and if it keeps failing tell the operator the storage is failing.")
+                         % {"name": name, "cause": cause.__class__.__name__})
+
+
+class _SafeFileMixin:
+    """pre_save that stores under `<upload_to>/<slug>-<random>.<detected ext>`."""
+
+    def prepare_content(self, field_file):
+        """Return (content to store, extension of its detected type); raise ValidationError."""
+        raise NotImplementedError
+
+    def pre_save(self, model_instance, add):
+        """Store a new file under a server-made name; track it until commit."""
+        field_file = getattr(model_instance, self.attname)
+        if field_file and not field_file._committed:
+            original = filenames.display_name(field_file.name)
+            content, extension = self.prepare_content(field_file)
+            try:
+                field_file.save(filenames.storage_name(original, extension), content, save=False)
+            except (OSError, IOError) as exc:
+                raise StorageWriteError(original, exc) from exc
+            except Exception as exc:  # S3 client errors and the like
+                if isinstance(exc, ValidationError):
+                    raise
+                raise StorageWriteError(original, exc) from exc
+            filesafety.track(field_file.storage, field_file.name, model_instance._state.db or "default")
+        return field_file
+
+    def formfield(self, **kwargs):
+        """No length limit on the client's name: the stored name is made by the server."""
+        field = super().formfield(**kwargs)
+        field.max_length = None
+        return field
+
+
+class SafeFileField(_SafeFileMixin, models.FileField):
+    """A document field: type recognised by its bytes, stored with the matching extension."""
+
+    default_validators = [validators.validate_document_file]
+
+    def prepare_content(self, field_file):
+        """Documents are stored as uploaded; only the name changes."""
+        content_type = validators.sniff_document(field_file)
+        if content_type is None:
+            raise ValidationError(_("%(name)s is not an allowed document."),
+                                  params={"name": filenames.display_name(field_file.name)})
+        return field_file.file, validators.DOCUMENT_TYPES[content_type]
+
+
+class SafeImageFormField(forms.FileField):
+    """Form field checking images with mediadmin's rules (Django's opens every Pillow format)."""
+
+    def to_python(self, data):
+        """Accept only an allowed, bounded, fully decodable image."""
+        uploaded = super().to_python(data)
+        if uploaded is not None:
+            validators.validate_image_file(uploaded)
+        return uploaded
+
+
+class SafeImageField(_SafeFileMixin, models.ImageField):
+    """An image field: allowed formats only, re-encoded without metadata before storage."""
+
+    default_validators = [validators.validate_image_file]
+
+    def formfield(self, **kwargs):
+        """Use SafeImageFormField rather than Django's forms.ImageField."""
+        return super().formfield(**{"form_class": SafeImageFormField, **kwargs})
+
+    def prepare_content(self, field_file):
+        """Check the image again and return its cleaned re-encoding."""
+        info = validators.inspect_image(field_file)
+        data = imaging.sanitize(field_file, info)
+        return ContentFile(data), info.extension

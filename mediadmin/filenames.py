@@ -1,0 +1,47 @@
+"""Server-made storage names and safe display names for uploaded files."""
+import posixpath
+import secrets
+import string
+import unicodedata
+
+from django.utils.text import slugify
+
+STEM_MAX_BYTES = 60
+DISPLAY_MAX_CHARS = 255
+_RANDOM_ALPHABET = string.ascii_lowercase + string.digits
+
+
+def _truncate_utf8(text, max_bytes):
+    encoded = text.encode("utf-8")[:max_bytes]
+    return encoded.decode("utf-8", "ignore").strip("-_")
+
+
+def _basename(name):
+    """The last path part, whatever separator the client used."""
+    return str(name or "").replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def safe_stem(original_name, max_bytes=STEM_MAX_BYTES):
+    """A slug of the original name's stem, bounded in bytes; "file" when nothing is left."""
+    base = _basename(original_name)
+    stem = base.split(".", 1)[0] if not base.startswith(".") else base.lstrip(".").split(".", 1)[0]
+    return _truncate_utf8(slugify(stem, allow_unicode=True), max_bytes) or "file"
+
+
+def storage_name(original_name, extension):
+    """`<slug of stem>-<8 random chars>.<extension of the detected type>`."""
+    token = "".join(secrets.choice(_RANDOM_ALPHABET) for _ in range(8))
+    return f"{safe_stem(original_name)}-{token}.{extension.lower()}"
+
+
+def display_name(original_name):
+    """The client's file name for display only: no path, no control or bidi characters."""
+    base = _basename(original_name)
+    kept = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C")
+    return kept.strip()[:DISPLAY_MAX_CHARS] or "file"
+
+
+def is_inside(folder, name):
+    """True when a stored name lies inside `folder` (no traversal, no absolute path)."""
+    normalized = posixpath.normpath(name)
+    return not normalized.startswith(("/", "..")) and normalized.startswith(folder.rstrip("/") + "/")

@@ -1,0 +1,91 @@
+"""Uploads, thumbnails, cleanup and private downloads against a real S3 API (moto's server)."""
+import threading
+import urllib.request
+
+import pytest
+from django.urls import reverse
+
+from mediadmin import thumbnails
+from mediadmin.models import Product, ProductDocument
+
+from . import factories, hostile
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _add(admin_client, **files):
+    data = {"name": "S3 Lamp", "slug": "s3-lamp", "sku": "S3-1", "description": "",
+            "images-TOTAL_FORMS": "1", "images-INITIAL_FORMS": "0",
+            "images-0-image": factories.image_upload("side.png", "PNG"), "images-0-position": "0",
+            "documents-TOTAL_FORMS": "1", "documents-INITIAL_FORMS": "0",
+            "documents-0-file": factories.pdf_upload("manual.pdf"), "documents-0-visibility": "staff",
+            "image": factories.image_upload("lamp.jpg"), "document": factories.pdf_upload("care.pdf"),
+            "_save": "Save", **files}
+    return admin_client.post(reverse("admin:mediadmin_product_add"), data)
+
+
+def test_admin_upload_stores_objects_and_thumbnails_on_s3(admin_client, s3_storage):
+    assert _add(admin_client).status_code == 302
+    product = Product.objects.get()
+    assert s3_storage("media/product_images/") == [f"media/{product.image.name}"]
+    assert s3_storage("media/product_gallery/") == [f"media/{product.images.get().image.name}"]
+    assert s3_storage("private/product_docs/") == [f"private/{product.document.name}"]
+    doc = ProductDocument.objects.get()
+    assert s3_storage("private/documents/") == [f"private/{doc.file.name}"]
+    assert (doc.size, doc.content_type) == (len(factories.pdf_bytes()), "application/pdf")
+    assert s3_storage("media/cache/")  # thumbnails made after commit, on S3
+    assert thumbnails.thumbnail_url(product.image, "admin_list").startswith("http://127.0.0.1")
+
+
+def test_replacing_and_deleting_remove_objects_on_s3(admin_client, s3_storage):
+    product = factories.product("Crate")
+    thumbnails.warm(product.image, ["admin_list"])
+    old = f"media/{product.image.name}"
+    url = reverse("admin:mediadmin_product_change", args=[product.pk])
+    data = {"name": "Crate", "slug": product.slug, "sku": "", "description": "",
+            "image": factories.image_upload("new.jpg"), "images-TOTAL_FORMS": "0",
+            "images-INITIAL_FORMS": "0", "documents-TOTAL_FORMS": "0", "documents-INITIAL_FORMS": "0"}
+    assert admin_client.post(url, data).status_code == 302
+    assert old not in s3_storage("media/")
+    product.refresh_from_db()
+    product.delete()
+    assert s3_storage("media/product_images/") == [] and s3_storage("media/cache/") == []
+
+
+def test_private_documents_are_signed_attachments(client, admin_client, s3_storage, django_user_model):
+    assert _add(admin_client).status_code == 302
+    doc = ProductDocument.objects.get()
+    assert doc.file.url == f"/documents/{doc.file.name}"  # never a bucket URL in pages
+    assert client.get(doc.file.url).status_code == 302  # to the login page
+    assert "/admin/login/" in client.get(doc.file.url)["Location"]
+    response = admin_client.get(doc.file.url)
+    signed = response["Location"]
+    assert response.status_code == 302 and "X-Amz-Signature" in signed
+    with urllib.request.urlopen(signed) as s3_response:
+        assert s3_response.read() == factories.pdf_bytes()
+        assert s3_response.headers["Content-Disposition"].startswith("attachment;")
+        assert s3_response.headers["Content-Type"] == "application/pdf"
+
+
+def test_hostile_files_leave_nothing_on_s3(admin_client, s3_storage):
+    for case in [c for c in hostile.all_cases() if not c.accepted][:10]:
+        field = "image" if case.kind == "image" else "document"
+        body, content_type = hostile.multipart({"name": "x"}, [(field, case.filename, case.data)])
+        response = admin_client.generic("POST", reverse("product_create"), body, content_type=content_type)
+        assert response.status_code == 400, case.label
+    assert s3_storage() == [] and not Product.objects.exists()
+
+
+def test_twenty_simultaneous_same_name_uploads_give_twenty_objects(s3_storage):
+    field = Product._meta.get_field("image")
+    products = [Product(name=f"P{i}", image=factories.image_upload("same.jpg")) for i in range(20)]
+    barrier = threading.Barrier(20)
+
+    def store(product):
+        barrier.wait()
+        field.pre_save(product, add=True)
+
+    threads = [threading.Thread(target=store, args=(p,)) for p in products]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    assert len(s3_storage("media/product_images/")) == 20
