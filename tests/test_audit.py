@@ -250,3 +250,18 @@ def test_a_file_stored_after_its_folder_was_listed_is_not_reported_missing(media
 
     report = audit.scan(default_storage, progress=file_arrives)
     assert report.missing == []
+
+
+@pytest.mark.parametrize("mine, theirs, inner", [
+    (("bucket", "", "b", ""), ("bucket", "", "b", "private"), "private"),
+    (("bucket", "", "b", "media"), ("bucket", "", "b", "private"), None),
+    (("bucket", "", "b", "media"), ("bucket", "", "b", "media/private"), "private"),
+    (("bucket", "", "b", ""), ("bucket", "", "other", "private"), None),
+    (("path", "/srv/media"), ("path", "/srv/media/private"), "private"),
+    (("path", "/srv/media"), ("path", "/srv/private"), None),
+    (("path", "/srv/media"), ("path", "/srv/media"), None),
+])
+def test_nested_storage_roots(mine, theirs, inner):
+    from mediadmin.audit.safety import _inside
+
+    assert _inside(mine, theirs) == inner
