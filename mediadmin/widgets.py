@@ -20,7 +20,8 @@ class ImagePreviewWidget(AdminFileWidget):
     def get_context(self, name, value, attrs):
         """Add the thumbnail URL of the stored image and the size name to the context."""
         context = super().get_context(name, value, attrs)
-        stored = value if getattr(value, "url", None) and getattr(value, "_committed", True) else None
+        # A stored FieldFile only: `.url` of an empty one raises ValueError (product without image).
+        stored = value if value and hasattr(value, "storage") and getattr(value, "_committed", True) else None
         context["widget"].update(
             size_name=self.size_name,
             thumbnail_url=thumbnails.thumbnail_url(stored, self.size_name) if stored else None,

@@ -13,3 +13,16 @@ from mediadmin.settings import STORAGES  # noqa: E402
 # (test_static.py runs collectstatic with the production storage).
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# The live server answers the browser's simultaneous uploads from several threads. An
+# in-memory SQLite database is shared-cache, where a second writer fails at once with
+# "database table is locked"; a file database waits for the lock like production does.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A random name, not just the pid: test runs in other checkouts (or pid namespaces)
+    # sharing /tmp must never open, flush or delete this run's database.
+    import tempfile
+    import uuid
+
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"mediadmin-test-{uuid.uuid4().hex}.sqlite3"),
+    }

@@ -17,6 +17,7 @@ class ProductImageInline(ImagePreviewAdminMixin, admin.TabularInline):
     extra = 1
     ordering = ("position", "id")
     classes = ("mediadmin-gallery",)
+    template = "admin/mediadmin/product/edit_inline/tabular_upload.html"  # adds the drop zone
 
     @admin.display(description=_("Size (px)"))
     def dimensions(self, obj):
@@ -32,6 +33,7 @@ class ProductDocumentInline(admin.TabularInline):
     readonly_fields = ("download", "size_display", "content_type")
     extra = 1
     classes = ("mediadmin-documents",)
+    template = "admin/mediadmin/product/edit_inline/tabular_upload.html"  # adds the drop zone
 
     @admin.display(description=_("Download"))
     def download(self, obj):

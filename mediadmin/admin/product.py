@@ -1,15 +1,17 @@
 """The product admin: changelist with thumbnails and counts, form with gallery and documents."""
 from django.contrib import admin, messages
+from django.http import StreamingHttpResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .. import selectors, services
+from .. import archive, selectors, services
 from ..models import ProductDocument
+from .audit_views import storage_audit
 from .filters import HasDocumentsFilter, HasImageFilter
 from .inlines import ProductDocumentInline, ProductImageInline
 from .mixins import ImagePreviewAdminMixin, StorageErrorAdminMixin, thumbnail_column
-from .views import storage_audit
+from .views import upload_urls
 
 
 class ProductAdmin(StorageErrorAdminMixin, ImagePreviewAdminMixin, admin.ModelAdmin):
@@ -29,18 +31,18 @@ class ProductAdmin(StorageErrorAdminMixin, ImagePreviewAdminMixin, admin.ModelAd
         (_("Files"), {"fields": ("image", "document")}),
     )
     inlines = (ProductImageInline, ProductDocumentInline)
-    actions = ("regenerate_thumbnails",)
+    actions = ("regenerate_thumbnails", "download_files")
     image_preview_size = "admin_preview"
 
     class Media:
-        css = {"all": ["mediadmin/css/admin.css"]}
-        js = ["mediadmin/js/image-preview.js"]
+        css = {"all": ["mediadmin/css/admin.css", "mediadmin/css/bulk-upload.css"]}
+        js = ["mediadmin/js/image-preview.js", "mediadmin/js/bulk-upload.js"]
 
     def get_urls(self):
-        """Add the storage audit page (admin:mediadmin_product_audit)."""
-        view = self.admin_site.admin_view(storage_audit)
-        return [path("audit/", view, {"model_admin": self}, name="mediadmin_product_audit"),
-                *super().get_urls()]
+        """Upload endpoints, bulk upload page and storage audit, ahead of the admin's catch-all URLs."""
+        audit = path("audit/", self.admin_site.admin_view(storage_audit), {"model_admin": self},
+                     name="mediadmin_product_audit")
+        return [audit, *upload_urls(self), *super().get_urls()]
 
     def get_queryset(self, request):
         """Annotate the image and document counts shown in the changelist."""
@@ -79,3 +81,12 @@ class ProductAdmin(StorageErrorAdminMixin, ImagePreviewAdminMixin, admin.ModelAd
             "Regenerated the thumbnails of %(count)d image.",
             "Regenerated the thumbnails of %(count)d images.", count) % {"count": count},
             messages.SUCCESS)
+
+    @admin.action(description=_("Download the selected products' files as a zip"),
+                  permissions=["view"])
+    def download_files(self, request, queryset):
+        """Stream one zip of the products' images and documents, built while it is sent."""
+        entries = archive.product_entries(queryset)
+        response = StreamingHttpResponse(archive.stream_zip(entries), content_type="application/zip")
+        response["Content-Disposition"] = f'attachment; filename="{archive.archive_filename()}"'
+        return response

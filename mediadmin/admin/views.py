@@ -1,104 +1,170 @@
-"""Extra admin views: the storage audit page (report, quarantine, restore, purge)."""
+"""Extra admin views of products: one-file upload endpoints, the bulk upload page, file matching.
+
+Each view checks permissions, calls the services in mediadmin.uploads and turns the outcome
+into JSON (for bulk-upload.js) or a page (without JavaScript). No business logic here.
+"""
+import json
+from functools import update_wrapper
+
 from django.conf import settings
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.core.files.storage import storages
-from django.http import HttpResponseRedirect
+from django.contrib.auth import get_permission_codename
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_POST
 
-from .. import audit
+from .. import matching, uploads
+from ..models import Product, ProductDocument, ProductImage
+from . import presenters
+from .forms import BulkUploadForm
 
-PERMISSION = "mediadmin.audit_storage"
-SHOWN = 500  # rows per list on the page; the command lists everything
-
-
-def audit_aliases():
-    """STORAGES aliases the page can audit: every one but the static files."""
-    return [alias for alias in settings.STORAGES if alias != "staticfiles"]
+MODELS = {uploads.DOCUMENTS: ProductDocument, uploads.IMAGES: ProductImage}
+MAX_MATCH_NAMES = 5000
+STATUS_CODES = {"uploaded": 201, "duplicate": 409, "refused": 422, "unmatched": 422, "failed": 503}
 
 
-def _alias(request):
-    alias = request.POST.get("storage") or request.GET.get("storage") or "default"
-    return alias if alias in audit_aliases() else "default"
+def can_add(request, kind: str) -> bool:
+    """Whether the user may add files of this kind (the add permission of its model)."""
+    opts = MODELS[kind]._meta
+    return request.user.has_perm(f"{opts.app_label}.{get_permission_codename('add', opts)}")
 
 
-@require_http_methods(["GET", "POST"])
-def storage_audit(request, model_admin):
-    """GET shows the audit of a storage; POST quarantines, restores or purges, then redirects."""
-    if not request.user.has_perm(PERMISSION):
-        raise PermissionDenied
-    alias = _alias(request)
-    if request.method == "POST":
-        _act(request, alias)
-        url = reverse("admin:mediadmin_product_audit")
-        return HttpResponseRedirect(url if alias == "default" else f"{url}?storage={alias}")
-    return TemplateResponse(request, "admin/mediadmin/product/storage_audit.html",
-                            _context(request, model_admin, alias))
+def can_add_any(request) -> bool:
+    """Whether the user may add documents or gallery images."""
+    return any(can_add(request, kind) for kind in MODELS)
 
 
-def _context(request, model_admin, alias):
-    context = {**model_admin.admin_site.each_context(request), "opts": model_admin.model._meta,
-               "title": _("Storage audit"), "alias": alias, "aliases": audit_aliases(), "shown": SHOWN}
+def _forbidden(message=_("You are not allowed to upload files here.")):
+    return JsonResponse({"status": "forbidden", "message": str(message)}, status=403)
+
+
+def _json_view(model_admin, view):
+    """admin_view for XHR endpoints: 403 JSON instead of a login redirect for non-staff."""
+    admin_view = model_admin.admin_site.admin_view(require_POST(view))
+
+    def wrapper(request, *args, **kwargs):
+        if not model_admin.admin_site.has_permission(request):
+            return _forbidden()
+        return admin_view(request, *args, **kwargs)
+    return update_wrapper(wrapper, view)
+
+
+def _outcome_response(request, outcome):
+    data = presenters.outcome_json(outcome, request)
+    return JsonResponse(data, status=STATUS_CODES[outcome.status])
+
+
+def _allow_duplicate(request) -> bool:
+    return request.POST.get("allow_duplicate") in {"1", "true", "on"}
+
+
+def _visibility(request) -> str | None:
+    value = request.POST.get("visibility")
+    return value if value in ProductDocument.Visibility.values else None
+
+
+def upload_to_product(model_admin, request, object_id, kind):
+    """One file (field "file") into a product's documents or gallery."""
+    if kind not in MODELS:
+        raise Http404
+    if not can_add(request, kind):
+        return _forbidden()
+    product = get_object_or_404(Product, pk=object_id)
+    uploaded_file = request.FILES.get("file")
+    if uploaded_file is None:
+        return JsonResponse({"status": "refused", "message": str(_("No file was sent."))}, status=400)
+    outcome = uploads.file_upload(product=product, uploaded_file=uploaded_file, user=request.user,
+                                  kind=kind, allow_duplicate=_allow_duplicate(request),
+                                  visibility=_visibility(request))
+    return _outcome_response(request, outcome)
+
+
+def bulk_upload_file(model_admin, request):
+    """One file of the bulk page: to the chosen product or the one its SKU names."""
+    if not can_add_any(request):
+        return _forbidden()
+    form = BulkUploadForm(request.POST)
+    uploaded_file = request.FILES.get("file")
+    if uploaded_file is None or not form.is_valid():
+        errors = form.errors.get_json_data() if form.is_bound else {}
+        return JsonResponse({"status": "refused", "message": str(_("No file was sent.")),
+                             "errors": errors}, status=400)
+    return _outcome_response(request, _bulk_one(request, form, uploaded_file, None))
+
+
+def _bulk_one(request, form, uploaded_file, matches):
+    """Route one file to its product and kind, checking the permission for that kind."""
+    name = uploaded_file.name
+    matches = matches if matches is not None else matching.match_filenames([name])
+    product = form.product_for(name, matches)
+    kind = uploads.detect_kind(uploaded_file)
+    if product is not None and not can_add(request, kind):
+        return uploads.UploadOutcome("refused", name, str(_("You may not add files of this kind.")),
+                                     product)
+    return uploads.file_upload(product=product, uploaded_file=uploaded_file, user=request.user,
+                               kind=kind, allow_duplicate=form.cleaned_data["allow_duplicate"],
+                               visibility=form.cleaned_data["visibility"])
+
+
+def bulk_match(model_admin, request):
+    """Which product each file name goes to by its SKU (JSON {"names": [...]} in, matches out)."""
+    if not can_add_any(request):
+        return _forbidden()
     try:
-        report = audit.audit(alias)
-    except audit.UnsafeRoot as exc:
-        return {**context, "refused": exc}
-    grace = audit.orphan_grace()
-    moving = {f.name for f, _k, _s in report.candidates(grace)}
-    return {**context, "report": report, "grace_hours": grace / 3600, "movable": moving,
-            "orphans": report.orphans[:SHOWN], "thumbnails": report.thumbnails[:SHOWN],
-            "batches": audit.batches(audit.trash_for(storages[alias])),
-            "folders": sorted(report.folders.items()), "fields": sorted(report.fields.items())}
+        names = json.loads(request.body or b"{}").get("names", [])
+    except (ValueError, AttributeError):
+        names = None
+    if not isinstance(names, list) or len(names) > MAX_MATCH_NAMES:
+        return JsonResponse({"message": str(_("Send at most %(n)d file names.") % {"n": MAX_MATCH_NAMES})},
+                            status=400)
+    matches = matching.match_filenames(str(n) for n in names)
+    return JsonResponse({"matches": {n: presenters.product_json(p) for n, p in matches.items()}})
 
 
-def _act(request, alias):
-    action = request.POST.get("action")
-    try:
-        if action == "quarantine":
-            return _quarantine(request, alias)
-        if action in ("restore", "purge"):
-            return _batch_action(request, alias, action)
-    except audit.UnsafeRoot as exc:
-        return messages.error(request, str(exc))
-    except ValueError as exc:
-        return messages.error(request, str(exc))
-    messages.error(request, _("Unknown action."))
+def bulk_upload_page(model_admin, request):
+    """The bulk upload page; without JavaScript its form uploads every file in one POST."""
+    if not can_add_any(request):
+        return TemplateResponse(request, "admin/mediadmin/product/bulk_upload.html",
+                                _page_context(model_admin, request, None), status=403)
+    form = BulkUploadForm(request.POST or None)
+    outcomes = None
+    if request.method == "POST" and form.is_valid():
+        files = request.FILES.getlist("files")
+        matches = matching.match_filenames(f.name for f in files)
+        outcomes = [_bulk_one(request, form, f, matches) for f in files]
+    context = _page_context(model_admin, request, form)
+    context.update(presenters.summary_context(outcomes))
+    return TemplateResponse(request, "admin/mediadmin/product/bulk_upload.html", context)
 
 
-def _quarantine(request, alias):
-    names = request.POST.getlist("name")
-    if not names:
-        return messages.warning(request, _("Select the files to move to the trash first."))
-    result = audit.quarantine_orphans(audit.audit(alias), alias=alias, names=names)
-    if result.done:
-        messages.success(request, ngettext(
-            "Moved %(count)d file into trash batch %(batch)s; restore it below if needed.",
-            "Moved %(count)d files into trash batch %(batch)s; restore them below if needed.",
-            len(result.done)) % {"count": len(result.done), "batch": result.batch})
-    left = len(names) - len(result.done)
-    if left:
-        messages.warning(request, ngettext(
-            "%(count)d file stayed: a row references it now, it is too recent or it is gone.",
-            "%(count)d files stayed: a row references them now, they are too recent or they are gone.",
-            left) % {"count": left})
+def _page_context(model_admin, request, form):
+    return {
+        **model_admin.admin_site.each_context(request),
+        "opts": Product._meta,
+        "title": _("Bulk upload"),
+        "form": form,
+        "forbidden": form is None,
+        "max_files": settings.DATA_UPLOAD_MAX_NUMBER_FILES,
+        "limits": presenters.limits(),
+        "media": model_admin.media,
+    }
 
 
-def _batch_action(request, alias, action):
-    storage = audit.storage_for(alias)
-    batch = audit.check_batch_id(request.POST.get("batch", ""))
-    if action == "purge":
-        purged = audit.purge(audit.trash_for(storage), batch=batch)
-        return messages.success(request, _("Trash batch %(batch)s deleted for good.") % {"batch": batch}) \
-            if purged else messages.error(request, _("No trash batch %(batch)s.") % {"batch": batch})
-    result = audit.restore(storage, batch)
-    messages.success(request, ngettext("Restored %(count)d file from batch %(batch)s.",
-                                       "Restored %(count)d files from batch %(batch)s.",
-                                       len(result.done)) % {"count": len(result.done), "batch": batch})
-    if result.skipped:
-        messages.warning(request, _("%(count)d files stayed in the trash because a file of the same "
-                                    "name exists now: %(names)s") % {
-            "count": len(result.skipped), "names": ", ".join(n for n, _r in result.skipped[:10])})
+def upload_urls(model_admin):
+    """URL patterns of the upload views, to put before the ModelAdmin's own."""
+    def wrap(view, json_view=True):
+        def bound(request, *args, **kwargs):
+            return view(model_admin, request, *args, **kwargs)
+        update_wrapper(bound, view)
+        return _json_view(model_admin, bound) if json_view else model_admin.admin_site.admin_view(bound)
+
+    info = model_admin.opts.app_label, model_admin.opts.model_name
+    return [
+        path("bulk-upload/", wrap(bulk_upload_page, json_view=False), name="%s_%s_bulk_upload" % info),
+        path("bulk-upload/file/", wrap(bulk_upload_file), name="%s_%s_bulk_upload_file" % info),
+        path("bulk-upload/match/", wrap(bulk_match), name="%s_%s_bulk_match" % info),
+        path("<path:object_id>/upload/<str:kind>/", wrap(upload_to_product),
+             name="%s_%s_upload" % info),
+    ]

@@ -1,0 +1,360 @@
+/* Upload many files, one request each, with a progress bar per file and an overall one.
+ *
+ * Two kinds of roots, both configured only through data-* attributes (no inline script):
+ *   [data-mediadmin-uploader]  a drop zone in an inline of the product change form: each
+ *                              success becomes a new read-only row of that inline's table.
+ *   [data-mediadmin-bulk]      the bulk upload page: files are matched to products by SKU
+ *                              (or all go to one product) and a summary is offered as CSV.
+ * Markup (items, rows, texts) comes from <template> elements rendered by Django, so every
+ * string is translated server-side and no HTML is assembled here.
+ */
+"use strict";
+(function () {
+  const FINAL = new Set(["uploaded", "duplicate", "refused", "failed", "cancelled", "unmatched"]);
+
+  function readCookie(name) {
+    const prefix = name + "=";
+    for (const part of document.cookie.split(";")) {
+      const item = part.trim();
+      if (item.startsWith(prefix)) return decodeURIComponent(item.slice(prefix.length));
+    }
+    return "";
+  }
+
+  function csrfToken(root) {
+    const input = root.querySelector("input[name=csrfmiddlewaretoken]")
+      || document.querySelector("input[name=csrfmiddlewaretoken]");
+    return readCookie(root.dataset.csrfCookie || "csrftoken") || (input ? input.value : "");
+  }
+
+  function text(root, key, values) {
+    let s = root.dataset["text" + key] || key;
+    for (const [name, value] of Object.entries(values || {})) s = s.split("{" + name + "}").join(value);
+    return s;
+  }
+
+  function humanSize(bytes) {
+    const units = ["bytes", "KB", "MB", "GB"];
+    let i = 0;
+    while (bytes >= 1024 && i < units.length - 1) { bytes /= 1024; i += 1; }
+    return (i ? bytes.toFixed(1) : bytes) + " " + units[i];
+  }
+
+  function fill(node, data) {
+    for (const el of node.querySelectorAll("[data-slot]")) {
+      const value = data[el.dataset.slot];
+      if (value === undefined || value === null || value === "") continue;
+      if (el.dataset.attr) el.setAttribute(el.dataset.attr, value);
+      else el.textContent = value;
+    }
+  }
+
+  /* A queue of files sent with XMLHttpRequest (for upload progress), a few at a time. */
+  class Queue {
+    constructor(root, options) {
+      this.root = root;
+      this.url = root.dataset.uploadUrl;
+      this.maxBytes = Number(root.dataset.maxBytes || 0);
+      this.list = root.querySelector("[data-list]");
+      this.itemTemplate = root.querySelector("template[data-item-template]");
+      this.overall = root.querySelector("[data-overall]");
+      this.items = [];
+      this.active = 0;
+      this.fields = options.fields || (() => ({}));
+      this.onResult = options.onResult || (() => {});
+      this.onIdle = options.onIdle || (() => {});
+      // Leaving the page (or saving the form) would cut the files still on their way.
+      window.addEventListener("beforeunload", (event) => {
+        if (this.items.some((i) => i.state === "queued" || i.state === "uploading")) {
+          event.preventDefault();
+          event.returnValue = "";
+        }
+      });
+    }
+
+    add(file, extra) {
+      const node = this.itemTemplate.content.firstElementChild.cloneNode(true);
+      const item = { file, node, state: "queued", loaded: 0, xhr: null, allowDuplicate: false, ...extra };
+      fill(node, { name: file.name, size: humanSize(file.size) });
+      node.querySelector("[data-action=cancel]").addEventListener("click", () => this.cancel(item));
+      node.querySelector("[data-action=retry]").addEventListener("click", () => this.retry(item, false));
+      node.querySelector("[data-action=keep]").addEventListener("click", () => this.retry(item, true));
+      this.list.append(node);
+      this.items.push(item);
+      if (this.maxBytes && file.size > this.maxBytes) {
+        this.finish(item, "refused", text(this.root, "TooLarge",
+          { name: file.name, size: humanSize(file.size), limit: humanSize(this.maxBytes) }));
+      } else {
+        this.setState(item, item.state, item.message || "");
+      }
+      return item;
+    }
+
+    start() { this.pump(); this.update(); }
+
+    /* Read on every pump, so data-concurrency can be changed while files wait. */
+    get concurrency() { return Number(this.root.dataset.concurrency || 3); }
+
+    setState(item, state, message) {
+      item.state = state;
+      item.node.dataset.state = state;
+      item.node.querySelector("[data-status]").textContent = message || text(this.root, state[0].toUpperCase() + state.slice(1));
+      item.node.querySelector("[data-action=cancel]").hidden = FINAL.has(state);
+      item.node.querySelector("[data-action=retry]").hidden = !["failed", "refused", "cancelled", "unmatched"].includes(state);
+      item.node.querySelector("[data-action=keep]").hidden = state !== "duplicate";
+      const bar = item.node.querySelector("progress");
+      bar.value = state === "uploaded" ? 100 : Math.round(100 * item.loaded / Math.max(item.file.size, 1));
+    }
+
+    pump() {
+      while (this.active < this.concurrency) {
+        const next = this.items.find((i) => i.state === "queued");
+        if (!next) break;
+        this.send(next);
+      }
+      if (this.active === 0 && this.items.length && this.items.every((i) => FINAL.has(i.state))) {
+        this.root.dataset.state = "done";
+        this.onIdle(this);
+      }
+    }
+
+    send(item) {
+      const xhr = new XMLHttpRequest();
+      const form = new FormData();
+      for (const [key, value] of Object.entries(this.fields(item))) form.append(key, value);
+      if (item.allowDuplicate) form.append("allow_duplicate", "1");
+      form.append("file", item.file, item.file.name);
+      item.xhr = xhr;
+      item.loaded = 0;
+      this.active += 1;
+      this.root.dataset.state = "uploading";
+      this.setState(item, "uploading");
+      xhr.open("POST", this.url);
+      xhr.setRequestHeader("X-CSRFToken", csrfToken(this.root));
+      xhr.setRequestHeader("X-Requested-With", "XMLHttpRequest");
+      xhr.responseType = "json";
+      xhr.upload.addEventListener("progress", (e) => {
+        item.loaded = e.lengthComputable ? e.loaded : item.loaded;
+        this.setState(item, "uploading");
+        this.update();
+      });
+      xhr.addEventListener("load", () => this.received(item, xhr));
+      xhr.addEventListener("error", () => this.done(item, "failed", text(this.root, "Network")));
+      xhr.addEventListener("abort", () => this.done(item, "cancelled"));
+      xhr.send(form);
+    }
+
+    received(item, xhr) {
+      const data = xhr.response && typeof xhr.response === "object" ? xhr.response : null;
+      if (!data || !data.status) {
+        this.done(item, "failed", text(this.root, "Server", { status: xhr.status }));
+        return;
+      }
+      const state = data.status === "forbidden" ? "refused" : data.status;
+      item.result = data;
+      this.done(item, state, data.message);
+      if (state === "uploaded") this.onResult(item, data);
+    }
+
+    done(item, state, message) {
+      this.active -= 1;
+      item.xhr = null;
+      this.finish(item, state, message);
+      this.pump();
+    }
+
+    finish(item, state, message) {
+      if (state === "uploaded") item.loaded = item.file.size;
+      item.message = message || "";
+      this.setState(item, state, message);
+      this.update();
+    }
+
+    cancel(item) {
+      if (item.xhr) item.xhr.abort();
+      else if (item.state === "queued") { this.finish(item, "cancelled"); this.pump(); }
+    }
+
+    retry(item, allowDuplicate) {
+      item.allowDuplicate = allowDuplicate || item.allowDuplicate;
+      item.loaded = 0;
+      this.root.dataset.state = "uploading";
+      this.setState(item, "queued");
+      this.pump();
+      this.update();
+    }
+
+    counts() {
+      const counts = {};
+      for (const i of this.items) counts[i.state] = (counts[i.state] || 0) + 1;
+      return counts;
+    }
+
+    update() {
+      if (!this.overall) return;
+      const live = this.items.filter((i) => i.state !== "cancelled");
+      const total = live.reduce((sum, i) => sum + i.file.size, 0);
+      const loaded = live.reduce((sum, i) => sum + (FINAL.has(i.state) ? i.file.size : i.loaded), 0);
+      const c = this.counts();
+      const finished = this.items.filter((i) => FINAL.has(i.state)).length;
+      this.overall.hidden = this.items.length === 0;
+      this.overall.querySelector("progress").value = total ? Math.round(100 * loaded / total) : 100;
+      this.overall.querySelector("[data-overall-text]").textContent = text(this.root, "Overall", {
+        finished, total: this.items.length, uploaded: c.uploaded || 0,
+        problems: (c.refused || 0) + (c.failed || 0) + (c.duplicate || 0) + (c.unmatched || 0),
+      });
+    }
+  }
+
+  function takeFiles(zone, input, onFiles) {
+    input.addEventListener("change", () => {
+      const files = Array.from(input.files);
+      input.value = "";
+      if (files.length) onFiles(files);
+    });
+    zone.addEventListener("dragover", (e) => { e.preventDefault(); zone.classList.add("is-dragover"); });
+    zone.addEventListener("dragleave", () => zone.classList.remove("is-dragover"));
+    zone.addEventListener("drop", (e) => {
+      e.preventDefault();
+      zone.classList.remove("is-dragover");
+      const files = Array.from((e.dataTransfer && e.dataTransfer.files) || []);
+      if (files.length) onFiles(files);
+    });
+  }
+
+  /* Change form: append each uploaded file as a read-only row of the inline's table. */
+  function insertRow(root, data) {
+    const group = document.getElementById(root.dataset.inlinePrefix + "-group");
+    const template = root.querySelector("template[data-row-template]");
+    if (!group || !template) return;
+    const tbody = group.querySelector("table tbody");
+    const row = template.content.firstElementChild.cloneNode(true);
+    fill(row, data.row);
+    const wide = row.querySelector("[data-wide]");
+    if (wide) wide.colSpan = Math.max(group.querySelectorAll("thead th").length - 1, 1);
+    const emptyForm = tbody.querySelector(".empty-form");
+    const firstExtra = Array.from(tbody.querySelectorAll("tr.form-row:not(.has_original):not(.mediadmin-uploaded-row)"))[0];
+    tbody.insertBefore(row, firstExtra || emptyForm || null);
+  }
+
+  function initInline(root) {
+    const queue = new Queue(root, {
+      fields: () => Object.fromEntries(
+        Array.from(root.querySelectorAll("[data-field]"), (el) => [el.dataset.field, el.value])),
+      onResult: (item, data) => insertRow(root, data),
+    });
+    const duplicates = root.querySelector("[data-allow-duplicate]");
+    takeFiles(root.querySelector("[data-drop]"), root.querySelector("input[type=file]"), (files) => {
+      for (const file of files) queue.add(file, { allowDuplicate: duplicates && duplicates.checked });
+      queue.start();
+    });
+  }
+
+  /* Bulk page: match names to products, upload the matched files, then offer a summary. */
+  function csvCell(value) {
+    let s = String(value === undefined || value === null ? "" : value);
+    if (/^[=+\-@\t\r]/.test(s)) s = "'" + s;
+    return /[",\n\r]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
+  }
+
+  function summaryCsv(queue) {
+    const lines = [["file", "status", "product_sku", "product_name", "message"]];
+    for (const i of queue.items) {
+      const product = i.product || (i.result && i.result.product) || {};
+      lines.push([i.file.name, i.state, product.sku || "", product.name || "", i.message || ""]);
+    }
+    return lines.map((line) => line.map(csvCell).join(",")).join("\r\n") + "\r\n";
+  }
+
+  function showSummary(root, queue) {
+    const summary = root.querySelector("[data-summary]");
+    const c = queue.counts();
+    fill(summary, {
+      uploaded: String(c.uploaded || 0), duplicate: String(c.duplicate || 0),
+      refused: String((c.refused || 0) + (c.failed || 0)), unmatched: String(c.unmatched || 0),
+      cancelled: String(c.cancelled || 0), total: String(queue.items.length),
+    });
+    const link = summary.querySelector("[data-csv]");
+    if (link.href && link.href.startsWith("blob:")) URL.revokeObjectURL(link.href);
+    link.href = URL.createObjectURL(new Blob([summaryCsv(queue)], { type: "text/csv" }));
+    summary.hidden = false;
+  }
+
+  async function matchNames(root, names) {
+    const matches = {};
+    for (let start = 0; start < names.length; start += 1000) {
+      const response = await fetch(root.dataset.matchUrl, {
+        method: "POST", credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken(root) },
+        body: JSON.stringify({ names: names.slice(start, start + 1000) }),
+      });
+      if (!response.ok) throw new Error(String(response.status));
+      Object.assign(matches, (await response.json()).matches);
+    }
+    return matches;
+  }
+
+  function initBulk(root) {
+    const form = root.querySelector("form");
+    const formFields = () => {
+      const data = new FormData(form);
+      const fields = {};
+      for (const name of ["target", "product", "visibility", "allow_duplicate"]) {
+        if (data.has(name)) fields[name] = data.get(name);
+      }
+      return fields;
+    };
+    const queue = new Queue(root, { fields: formFields, onIdle: () => showSummary(root, queue) });
+    const label = (product) => product ? (product.sku ? product.sku + " · " : "") + product.name : "";
+    form.querySelector("[data-nojs-submit]").hidden = true;
+    root.querySelector("[data-nojs-note]").hidden = true;
+    form.addEventListener("submit", (e) => e.preventDefault());
+
+    takeFiles(root.querySelector("[data-drop]"), form.querySelector("input[type=file]"), async (files) => {
+      const fields = formFields();
+      root.querySelector("[data-summary]").hidden = true;
+      let matches = {};
+      if (fields.target !== "product") {
+        try { matches = await matchNames(root, files.map((f) => f.name)); }
+        catch (error) { matches = null; }
+      } else if (!fields.product) {
+        root.querySelector("[data-choose-product]").hidden = false;
+        return;
+      }
+      root.querySelector("[data-choose-product]").hidden = true;
+      const chosen = form.querySelector("select[name=product]");
+      for (const file of files) {
+        const product = fields.target === "product"
+          ? { name: chosen.options[chosen.selectedIndex].text, sku: "" }
+          : matches && matches[file.name];
+        const item = queue.add(file, { product });
+        fill(item.node, { product: label(product) });
+        if (matches && !product && fields.target !== "product") {
+          queue.finish(item, "unmatched", text(root, "NoMatch"));
+        }
+      }
+      queue.start();
+    });
+  }
+
+  /* A file dropped next to a zone must not replace the page with the file. */
+  function guardPage() {
+    for (const type of ["dragover", "drop"]) {
+      window.addEventListener(type, (event) => {
+        const target = event.target;
+        if (!(target instanceof HTMLInputElement && target.type === "file")) event.preventDefault();
+      });
+    }
+  }
+
+  function init() {
+    const inlines = document.querySelectorAll("[data-mediadmin-uploader]");
+    const pages = document.querySelectorAll("[data-mediadmin-bulk]");
+    for (const root of inlines) initInline(root);
+    for (const root of pages) initBulk(root);
+    if (inlines.length || pages.length) guardPage();
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();

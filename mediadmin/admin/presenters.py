@@ -1,0 +1,82 @@
+"""How upload outcomes are shown: JSON for bulk-upload.js, counts and CSV for the summary."""
+import csv
+import io
+from collections import Counter
+from urllib.parse import quote
+
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .. import thumbnails
+from ..models import ProductDocument
+
+CSV_HEADER = ["file", "status", "product_sku", "product_name", "message"]
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+STATUS_LABELS = {"uploaded": _("Uploaded"), "duplicate": _("Duplicate"), "refused": _("Refused"),
+                 "unmatched": _("Unmatched"), "failed": _("Failed")}
+
+
+def product_json(product):
+    """The product fields the pages show, or None."""
+    if product is None:
+        return None
+    return {"id": product.pk, "name": product.name, "sku": product.sku,
+            "url": reverse("admin:mediadmin_product_change", args=[product.pk])}
+
+
+def _row_json(obj):
+    if isinstance(obj, ProductDocument):
+        return {"id": obj.pk, "kind": "document", "title": obj.title, "name": obj.original_name,
+                "size": filesizeformat(obj.size), "content_type": obj.content_type,
+                "visibility": obj.get_visibility_display(),
+                "change_url": reverse("admin:mediadmin_productdocument_change", args=[obj.pk])}
+    return {"id": obj.pk, "kind": "image", "name": obj.image.name.rsplit("/", 1)[-1],
+            "size": f"{obj.width} × {obj.height}", "position": obj.position,
+            "thumbnail_url": thumbnails.thumbnail_url(obj.image, "admin_inline"),
+            "change_url": reverse("admin:mediadmin_productimage_change", args=[obj.pk])}
+
+
+def outcome_json(outcome, request=None):
+    """One file's outcome as JSON: status, name, message, product and the new row."""
+    return {"status": outcome.status, "name": outcome.name, "message": outcome.message,
+            "product": product_json(outcome.product),
+            "row": _row_json(outcome.obj) if outcome.obj is not None else None}
+
+
+def _safe_cell(value):
+    # A cell starting like a formula would run in a spreadsheet (CSV injection).
+    value = str(value)
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def outcomes_csv(outcomes) -> str:
+    """The summary as CSV text, one line per file."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_HEADER)
+    for o in outcomes:
+        product = o.product
+        writer.writerow([_safe_cell(v) for v in (
+            o.name, o.status, product.sku if product else "", product.name if product else "",
+            o.message)])
+    return buffer.getvalue()
+
+
+def summary_context(outcomes):
+    """Template context of the summary after a POST without JavaScript (empty before)."""
+    if outcomes is None:
+        return {"outcomes": None}
+    counts = Counter(o.status for o in outcomes)
+    rows = [{"outcome": o, "label": STATUS_LABELS.get(o.status, o.status)} for o in outcomes]
+    return {"outcomes": rows, "counts": counts, "total": len(outcomes),
+            "csv_href": "data:text/csv;charset=utf-8," + quote(outcomes_csv(outcomes))}
+
+
+def limits():
+    """Byte limits shown on the pages and handed to the JavaScript."""
+    return {"document_bytes": settings.MEDIADMIN_MAX_DOCUMENT_BYTES,
+            "image_bytes": settings.MEDIADMIN_MAX_IMAGE_BYTES,
+            "document": filesizeformat(settings.MEDIADMIN_MAX_DOCUMENT_BYTES),
+            "image": filesizeformat(settings.MEDIADMIN_MAX_IMAGE_BYTES)}

@@ -1,0 +1,211 @@
+"""Writes for uploads of many files: one file per call, validated, de-duplicated, all or nothing.
+
+Each function validates the file with the model field's own validators, then saves the row
+in a short transaction; the field's pre_save stores the file under a server-made name
+(mediadmin.fields). If the transaction does not commit (a duplicate found under the lock, a
+failed INSERT), filesafety deletes the file that was stored for it, so a refused or failed
+file leaves neither a row nor a file. Files are hashed in chunks: a large upload is a
+temporary file on disk, never read whole into memory.
+"""
+import logging
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext_lazy as _
+
+from . import filenames, filesafety, imaging, services, thumbnails
+from .fields import StorageWriteError
+from .models import Product, ProductDocument, ProductImage
+
+logger = logging.getLogger(__name__)
+
+DOCUMENTS = "documents"
+IMAGES = "images"
+KINDS = (DOCUMENTS, IMAGES)
+
+
+class DuplicateUpload(ValidationError):
+    """The same bytes (sha256) are already attached to the product."""
+
+    def __init__(self, name: str, existing):
+        super().__init__(
+            _("%(name)s is already attached to this product as “%(existing)s”."),
+            code="duplicate", params={"name": name, "existing": str(existing)},
+        )
+        self.existing = existing
+
+
+@dataclass(frozen=True)
+class UploadOutcome:
+    """What happened to one file: uploaded, duplicate, refused, failed or unmatched."""
+
+    status: str
+    name: str
+    message: str = ""
+    product: Product | None = None
+    obj: ProductDocument | ProductImage | None = None
+
+
+def _display_name(uploaded_file) -> str:
+    return filenames.display_name(uploaded_file.name)
+
+
+def _run_field_validators(model, field_name: str, uploaded_file) -> None:
+    # The model field's own validators, run before the file is assigned: assigning a
+    # file to an ImageField with width/height fields makes Django parse it at once.
+    model._meta.get_field(field_name).run_validators(uploaded_file)
+
+
+def _write_atomically(write_row) -> None:
+    """Run write_row() in a transaction; a file stored for it is deleted unless it commits."""
+    try:
+        with transaction.atomic():
+            write_row()
+    finally:
+        # Outside any transaction this deletes at once what a rollback left behind;
+        # inside an outer one it waits, and the end of the request sweeps again.
+        filesafety.sweep()
+
+
+def _lock_product(product: Product) -> Product:
+    # Serialises uploads to one product (PostgreSQL) so the duplicate check holds;
+    # SQLite's IMMEDIATE transactions already serialise writers.
+    return Product.objects.select_for_update().get(pk=product.pk)
+
+
+def find_duplicate_document(*, product: Product, sha256: str, exclude_pk=None):
+    """The product's document with these bytes, if any."""
+    return product.documents.filter(sha256=sha256).exclude(pk=exclude_pk).order_by("pk").first()
+
+
+def find_duplicate_image(*, product: Product, sha256: str, exclude_pk=None):
+    """The product's gallery image with these stored bytes, if any (hashes older rows on the way)."""
+    _fill_missing_image_hashes(product, exclude_pk)
+    return product.images.filter(sha256=sha256).exclude(pk=exclude_pk).order_by("pk").first()
+
+
+def _stored_sha256(field_file) -> str:
+    with field_file.storage.open(field_file.name, "rb") as fileobj:
+        return services.file_fingerprint(fileobj)[1]
+
+
+def _stored_fingerprint(field_file) -> tuple[str, int, int]:
+    """sha256, width and height of a stored image, read from storage (what was really kept).
+
+    The field re-encodes (and may rotate) the upload, and its save leaves the dimension
+    fields empty, so both are read back from the stored bytes.
+    """
+    with field_file.storage.open(field_file.name, "rb") as fileobj:
+        sha256 = services.file_fingerprint(fileobj)[1]
+        info = imaging.probe(fileobj)
+    return sha256, info.width, info.height
+
+
+def _fill_missing_image_hashes(product: Product, exclude_pk=None) -> None:
+    """Gallery rows saved without a hash (e.g. through the inline) get theirs computed once."""
+    for image in product.images.filter(sha256="").exclude(pk=exclude_pk):
+        try:
+            digest = _stored_sha256(image.image)
+        except OSError:
+            logger.warning("Cannot hash missing gallery file %r", image.image.name)
+            continue
+        ProductImage.objects.filter(pk=image.pk).update(sha256=digest)
+
+
+def _refuse_duplicate(finder, product, sha256, uploaded_file, allow_duplicate, exclude_pk=None):
+    if allow_duplicate:
+        return
+    existing = finder(product=product, sha256=sha256, exclude_pk=exclude_pk)
+    if existing is not None:
+        raise DuplicateUpload(_display_name(uploaded_file), existing)
+
+
+def document_upload(*, product: Product, uploaded_file, user=None, allow_duplicate: bool = False,
+                    visibility: str | None = None) -> ProductDocument:
+    """Validate, de-duplicate and store one document of a product; raise ValidationError if refused."""
+    _run_field_validators(ProductDocument, "file", uploaded_file)
+    document = ProductDocument(product=product, file=uploaded_file)
+    if visibility:
+        document.visibility = visibility
+    document.full_clean(exclude=["file"])
+    services.document_fill_metadata(document=document, user=user)
+    _refuse_duplicate(find_duplicate_document, product, document.sha256, uploaded_file, allow_duplicate)
+
+    def write_row():
+        _lock_product(product)
+        _refuse_duplicate(find_duplicate_document, product, document.sha256, uploaded_file,
+                          allow_duplicate)
+        document.save()
+
+    _write_atomically(write_row)
+    return document
+
+
+def gallery_image_upload(*, product: Product, uploaded_file, user=None,
+                         allow_duplicate: bool = False) -> ProductImage:
+    """Validate, store (re-encoded) and de-duplicate one gallery image at the end of the gallery.
+
+    Duplicates are compared on the stored bytes: the field re-encodes images, and the same
+    source re-encodes to the same bytes, so rows saved by other paths compare too.
+    """
+    _run_field_validators(ProductImage, "image", uploaded_file)
+    image = ProductImage(product=product, image=uploaded_file)
+    image.full_clean(exclude=["image"])
+
+    def write_row():
+        _lock_product(product)
+        last = product.images.aggregate(last=Max("position"))["last"]
+        image.position = 0 if last is None else last + 1
+        image.save()
+        image.sha256, image.width, image.height = _stored_fingerprint(image.image)
+        _refuse_duplicate(find_duplicate_image, product, image.sha256, uploaded_file, allow_duplicate,
+                          exclude_pk=image.pk)
+        ProductImage.objects.filter(pk=image.pk).update(
+            sha256=image.sha256, width=image.width, height=image.height)
+        transaction.on_commit(lambda: thumbnails.warm(image.image))
+
+    try:
+        _write_atomically(write_row)
+    except BaseException:
+        image.pk = None
+        raise
+    return image
+
+
+def detect_kind(uploaded_file) -> str:
+    """IMAGES when the bytes open as an allowed image format, else DOCUMENTS (routing only)."""
+    try:
+        imaging.probe(uploaded_file)
+    except Exception:  # not an image: the document validators decide what it is
+        return DOCUMENTS
+    finally:
+        uploaded_file.seek(0)
+    return IMAGES
+
+
+def file_upload(*, product: Product | None, uploaded_file, user=None, kind: str | None = None,
+                allow_duplicate: bool = False, visibility: str | None = None) -> UploadOutcome:
+    """Upload one file of either kind and report the outcome instead of raising."""
+    name = _display_name(uploaded_file)
+    if product is None:
+        return UploadOutcome("unmatched", name, str(_("No product matches this file name.")))
+    kind = kind or detect_kind(uploaded_file)
+    options = {"visibility": visibility} if kind == DOCUMENTS else {}
+    upload = gallery_image_upload if kind == IMAGES else document_upload
+    try:
+        obj = upload(product=product, uploaded_file=uploaded_file, user=user,
+                     allow_duplicate=allow_duplicate, **options)
+    except DuplicateUpload as exc:
+        return UploadOutcome("duplicate", name, _message(exc), product)
+    except ValidationError as exc:
+        return UploadOutcome("refused", name, _message(exc), product)
+    except StorageWriteError as exc:
+        logger.warning("Bulk upload of %r failed in storage: %r", name, exc.cause)
+        return UploadOutcome("failed", name, str(exc), product)
+    return UploadOutcome("uploaded", name, "", product, obj)
+
+
+def _message(exc: ValidationError) -> str:
+    return " ".join(str(m) for m in exc.messages)
