@@ -115,6 +115,23 @@ def check_s3_overwrite_off(app_configs, **kwargs):
     return errors
 
 
+THUMBNAIL_FORMATS = {"JPEG": "jpg", "PNG": "zlib", "WEBP": "webp"}
+
+
+@register(Tags.compatibility)
+def check_thumbnail_format(app_configs, **kwargs):
+    """MEDIADMIN_THUMBNAIL_FORMAT must be empty or a format sorl can write with this Pillow."""
+    fmt = settings.MEDIADMIN_THUMBNAIL_FORMAT
+    if not fmt or (fmt in THUMBNAIL_FORMATS and features.check(THUMBNAIL_FORMATS[fmt])):
+        return []
+    return [Error(
+        f"MEDIADMIN_THUMBNAIL_FORMAT is {fmt!r}, which thumbnails cannot be written in.",
+        hint="Leave it empty (keep each source's format) or set JPEG, PNG or WEBP "
+             "(WEBP needs Pillow with libwebp).",
+        id="mediadmin.E010",
+    )]
+
+
 @register(Tags.compatibility)
 def check_audit_root(app_configs, **kwargs):
     """cleanup_orphans refuses a media root that is not a media folder: warn at start-up."""

@@ -1,8 +1,15 @@
-"""Signal glue: a shared file stays; cached thumbnails follow their source when it goes."""
-from django.core.signals import request_finished
+"""Signal glue: thumbnails follow their source, made after commit and deleted with it;
+a file another row still references is never deleted."""
+from django.apps import apps
+from django.core.signals import request_finished, setting_changed
+from django.db import models
+from django.db.models.signals import post_save, pre_save
 from django_cleanup.signals import cleanup_pre_delete
 
 from . import audit, filesafety, thumbnails
+
+# Set on an instance between pre_save and post_save: image fields whose file this save stores.
+NEW_IMAGES = "_mediadmin_new_images"
 
 
 def keep_shared_file(sender, file, **kwargs):
@@ -17,9 +24,42 @@ def delete_thumbnails(sender, file, **kwargs):
     thumbnails.forget(file)
 
 
+def note_new_images(sender, instance, raw=False, **kwargs):
+    """Before a save stores its files, note which image fields hold a newly assigned file."""
+    if raw:  # fixtures name files that are already stored
+        return
+    setattr(instance, NEW_IMAGES, [
+        field.name for field in image_fields(sender)
+        if getattr(instance, field.name) and not getattr(instance, field.name)._committed
+    ])
+
+
+def schedule_new_images(sender, instance, raw=False, **kwargs):
+    """After the save, schedule the thumbnails of the images it stored (made after commit)."""
+    for field_name in instance.__dict__.pop(NEW_IMAGES, []):
+        thumbnails.schedule(instance, field_name)
+
+
+def settings_changed(sender, setting, **kwargs):
+    """Thumbnail names depend on sorl's settings and the storages: recompute them after a change."""
+    if setting.startswith("THUMBNAIL_") or setting in ("STORAGES", "MEDIA_ROOT", "MEDIA_URL"):
+        thumbnails.clear_names()
+
+
+def image_fields(model):
+    """The ImageFields of a model."""
+    return [f for f in model._meta.concrete_fields if isinstance(f, models.ImageField)]
+
+
 def connect():
-    """Connect the receivers (called from AppConfig.ready); they run in this order."""
+    """Connect the receivers (called from AppConfig.ready); the two cleanup ones run in this order."""
     cleanup_pre_delete.connect(keep_shared_file, dispatch_uid="mediadmin_keep_shared_file")
     cleanup_pre_delete.connect(delete_thumbnails, dispatch_uid="mediadmin_delete_thumbnails")
+    setting_changed.connect(settings_changed, dispatch_uid="mediadmin_thumbnail_settings")
+    for model in apps.get_app_config("mediadmin").get_models():
+        if image_fields(model):
+            uid = f"mediadmin_thumbnails_{model._meta.label_lower}"
+            pre_save.connect(note_new_images, sender=model, dispatch_uid=f"{uid}_pre")
+            post_save.connect(schedule_new_images, sender=model, dispatch_uid=f"{uid}_post")
     # Files stored by a request whose transaction rolled back are deleted.
     request_finished.connect(filesafety.sweep, dispatch_uid="mediadmin_sweep_rolled_back_files")

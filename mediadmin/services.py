@@ -2,8 +2,6 @@
 import hashlib
 import logging
 
-from django.db import transaction
-
 from . import filenames, thumbnails, validators
 from .models import Product, ProductDocument
 
@@ -46,9 +44,12 @@ def document_save(*, document: ProductDocument, user=None) -> ProductDocument:
 
 
 def product_save(*, product: Product) -> Product:
-    """Save a product and schedule its thumbnails once the transaction commits."""
+    """Save a product; a newly stored image gets its thumbnails by a task after commit.
+
+    The scheduling is receivers.schedule_new_images -> thumbnails.schedule, so gallery rows
+    saved by the admin inline and images saved by any other code path get theirs too.
+    """
     product.save()
-    transaction.on_commit(lambda: thumbnails.warm_product(product))
     return product
 
 

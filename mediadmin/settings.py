@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.forms",
     "sorl.thumbnail",
+    "django_tasks",
     "mediadmin",
     # Must stay last: it connects its signals for every model loaded before it.
     "django_cleanup.apps.CleanupConfig",
@@ -209,16 +210,21 @@ MEDIADMIN_TRASH_PREFIX = ".trash/"
 MEDIADMIN_AUDIT_IGNORE = [".gitkeep", "*/.gitkeep", ".DS_Store", "*/.DS_Store"]
 
 # --- Thumbnails (sorl-thumbnail) --------------------------------------------
-# sorl's key-value store: the database for persistence, read through the
-# "default" cache, which is Redis when REDIS_URL is set (sorl deprecates its
-# pure-Redis store in favour of exactly this).
-THUMBNAIL_KVSTORE = "sorl.thumbnail.kvstores.cached_db_kvstore.KVStore"
+# mediadmin's engine decodes JPEGs at reduced scale and reduce()s before resampling
+# (same output as sorl's default engine, ~0.1x the time on a 12 MP JPEG). Its key-value
+# store is sorl's cached-db store (the database for persistence, read through the "default"
+# cache, which is Redis when REDIS_URL is set) plus prefetch(), which loads a whole page's
+# entries with one query (mediadmin/thumbnail_kvstore.py).
+THUMBNAIL_ENGINE = "mediadmin.thumbnail_engine.Engine"
+THUMBNAIL_KVSTORE = "mediadmin.thumbnail_kvstore.KVStore"
 THUMBNAIL_CACHE = "default"
 THUMBNAIL_PRESERVE_FORMAT = True
 THUMBNAIL_QUALITY = 85
 THUMBNAIL_DEBUG = False
+# A transparent source written as JPEG goes onto white instead of losing its alpha to black.
+THUMBNAIL_FLATTEN = True
 # Named sizes used by the admin widget, the changelist and the public pages:
-# name -> (sorl geometry, sorl options).
+# name -> (sorl geometry, sorl options). All of them are made after an image is stored.
 MEDIADMIN_THUMBNAIL_SIZES = {
     "admin_list": ("64x64", {"crop": "center"}),
     "admin_inline": ("120x120", {"crop": "center"}),
@@ -227,6 +233,34 @@ MEDIADMIN_THUMBNAIL_SIZES = {
     "detail": ("800x800", {}),
     "gallery": ("160x160", {"crop": "center"}),
 }
+# Format of every thumbnail: empty keeps the source's format (a PNG stays a PNG, with its
+# alpha); "WEBP" writes smaller files, keeping alpha; "JPEG" or "PNG" force one format.
+MEDIADMIN_THUMBNAIL_FORMAT = os.environ.get("MEDIADMIN_THUMBNAIL_FORMAT", "").strip().upper()
+# A page that finds a size not made yet makes it itself (on) or shows the placeholder and
+# enqueues the task (off: pages never wait, for sites whose tasks run in a worker).
+MEDIADMIN_THUMBNAIL_MAKE_IN_REQUEST = env_bool("MEDIADMIN_THUMBNAIL_MAKE_IN_REQUEST", default=True)
+# A source that could not be thumbnailed (missing or corrupt) is not tried again for this
+# many seconds, unless its size or modification time changes or it is regenerated.
+MEDIADMIN_THUMBNAIL_RETRY_AFTER = int(os.environ.get("MEDIADMIN_THUMBNAIL_RETRY_AFTER", 3600))
+
+# --- Background tasks (django-tasks, the backport of Django 6's django.tasks) ----
+# Thumbnails are made by a task enqueued when the upload's transaction commits. The
+# immediate backend runs it right then, in the same process; production can point this at
+# a worker backend (README, "Thumbnails in the background").
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "DJANGO_TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"
+        ),
+    }
+}
+# A worker backend's own apps go before mediadmin (django_cleanup must stay the last app).
+if TASKS["default"]["BACKEND"].startswith("django_tasks_db."):
+    INSTALLED_APPS.insert(INSTALLED_APPS.index("mediadmin"), "django_tasks_db")
+elif TASKS["default"]["BACKEND"].startswith("django_tasks_rq."):
+    INSTALLED_APPS[INSTALLED_APPS.index("mediadmin"):0] = ["django_rq", "django_tasks_rq"]
+    TASKS["default"]["QUEUES"] = ["default"]
+    RQ_QUEUES = {"default": {"URL": os.environ.get("REDIS_URL", "redis://localhost:6379/0")}}
 
 # --- Security -----------------------------------------------------------------
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=False)

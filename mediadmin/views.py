@@ -13,7 +13,7 @@ from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView
 from django.views.static import serve
 
-from . import downloads, selectors, services
+from . import downloads, selectors, services, thumbnails
 from .fields import StorageWriteError
 from .forms import ProductForm
 from .models import Product
@@ -30,6 +30,12 @@ class ProductListView(ListView):
         """Products ordered by name."""
         return selectors.product_list()
 
+    def get_context_data(self, **kwargs):
+        """The page's products, with their card thumbnails' entries loaded in one query."""
+        context = super().get_context_data(**kwargs)
+        thumbnails.prefetch_objects(context["products"], [("image", "card")])
+        return context
+
 
 class ProductDetailView(DetailView):
     """One product: main image, gallery and document downloads."""
@@ -42,9 +48,12 @@ class ProductDetailView(DetailView):
         return selectors.product_detail_queryset()
 
     def get_context_data(self, **kwargs):
-        """Only the documents this visitor may download."""
+        """Only the documents this visitor may download; the thumbnails loaded in one query each."""
         context = super().get_context_data(**kwargs)
         context["documents"] = selectors.visible_documents(self.object, self.request.user)
+        product = context["product"]
+        thumbnails.prefetch_objects([product], [("image", "detail")])
+        thumbnails.prefetch_objects(product.images.all(), [("image", "gallery")])
         return context
 
 

@@ -3,12 +3,13 @@ import io
 import threading
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import reverse
 from PIL import Image
 
-from mediadmin import filenames, filesafety
+from mediadmin import filenames, filesafety, thumbnails
 from mediadmin.models import Product, ProductDocument
 
 from . import factories, hostile
@@ -119,7 +120,10 @@ def test_rolled_back_savepoint_inside_a_committed_transaction(files_in):
             factories.product("Doomed")
             raise RuntimeError
     filesafety.sweep()
-    assert files_in() == [kept.image.name]
+    # The committed product's thumbnails are made after commit (cache/); the doomed one has none.
+    assert files_in("product_images") == [kept.image.name]
+    assert thumbnails.missing_sizes(kept.image) == []
+    assert len(files_in("cache")) == len(django_settings.MEDIADMIN_THUMBNAIL_SIZES)
 
 
 def test_failed_admin_request_leaves_no_file(admin_client, settings, tmp_path, files_in):

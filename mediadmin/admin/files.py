@@ -5,10 +5,17 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import services
 from .inlines import ProductDocumentInline
-from .mixins import ImagePreviewAdminMixin, StorageErrorAdminMixin, thumbnail_column, where_used_column
+from .mixins import (
+    ImagePreviewAdminMixin,
+    StorageErrorAdminMixin,
+    ThumbnailColumnsMixin,
+    thumbnail_column,
+    where_used_column,
+)
 
 
-class ProductImageAdmin(StorageErrorAdminMixin, ImagePreviewAdminMixin, admin.ModelAdmin):
+class ProductImageAdmin(ThumbnailColumnsMixin, StorageErrorAdminMixin, ImagePreviewAdminMixin,
+                        admin.ModelAdmin):
     """Gallery images across all products."""
 
     image_thumbnail = thumbnail_column("image", "admin_list", _("Image"))

@@ -10,11 +10,17 @@ from ..models import ProductDocument
 from .audit_views import storage_audit
 from .filters import HasDocumentsFilter, HasImageFilter
 from .inlines import ProductDocumentInline, ProductImageInline
-from .mixins import ImagePreviewAdminMixin, StorageErrorAdminMixin, thumbnail_column
+from .mixins import (
+    ImagePreviewAdminMixin,
+    StorageErrorAdminMixin,
+    ThumbnailColumnsMixin,
+    thumbnail_column,
+)
 from .views import upload_urls
 
 
-class ProductAdmin(StorageErrorAdminMixin, ImagePreviewAdminMixin, admin.ModelAdmin):
+class ProductAdmin(ThumbnailColumnsMixin, StorageErrorAdminMixin, ImagePreviewAdminMixin,
+                   admin.ModelAdmin):
     """Products, their main image, gallery and documents."""
 
     image_thumbnail = thumbnail_column("image", "admin_list", _("Image"))

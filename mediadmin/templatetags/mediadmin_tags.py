@@ -10,3 +10,9 @@ register = template.Library()
 def thumbnail_url(field_file, size_name):
     """URL of the named-size thumbnail of an image, or of the placeholder."""
     return thumbnails.thumbnail_url(field_file, size_name)
+
+
+@register.simple_tag
+def thumbnail_image(field_file, size_name):
+    """The named-size thumbnail (with .url, .width, .height), or None: use with `as`."""
+    return thumbnails.thumbnail(field_file, size_name)

@@ -1,0 +1,13 @@
+"""Background tasks, through Django's task interface (django.tasks, or its django-tasks backport)."""
+try:  # Django 6.0+
+    from django.tasks import task
+except ImportError:  # Django 5.2: the backport, same API
+    from django_tasks import task
+
+from . import thumbnails
+
+
+@task()
+def make_thumbnails(model_label: str, pk: int, field_name: str, name: str) -> int:
+    """Make every named size of one stored image, if its row still holds it; return how many exist."""
+    return thumbnails.warm_stored(model_label, pk, field_name, name)
