@@ -56,18 +56,19 @@ def manage(env, *args):
     subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
 
 
-def start_gunicorn(env, port, workers):
+def start_gunicorn(env, port, workers, log):
     """Start gunicorn on 127.0.0.1:port and wait until it answers."""
     proc = subprocess.Popen(
         [str(Path(PY).parent / "gunicorn"), "mediadmin.wsgi", "--bind", f"127.0.0.1:{port}",
          "--workers", str(workers), "--threads", "2", "--timeout", "120", "--log-level", "warning"],
-        cwd=ROOT, env=env, start_new_session=True)
+        cwd=ROOT, env=env, start_new_session=True, stdin=subprocess.DEVNULL,
+        stdout=log, stderr=subprocess.STDOUT)
     for _ in range(100):
         try:
-            requests.get(f"http://127.0.0.1:{port}/admin/login/", timeout=1)
+            requests.get(f"http://127.0.0.1:{port}/admin/login/", timeout=10)
             return proc
-        except requests.ConnectionError:
-            time.sleep(0.2)
+        except requests.RequestException:
+            time.sleep(0.3)
     raise RuntimeError("gunicorn did not start")
 
 
@@ -192,12 +193,13 @@ def main():
         manage(env, "migrate", "--noinput")
         manage(env, "collectstatic", "--noinput")
         password = "load-pass-123"
-        subprocess.run([PY, "manage.py", "shell", "-c",
+        subprocess.run([PY, "manage.py", "shell", "-v", "0", "-c",
                         "from django.contrib.auth.models import User; "
                         f"User.objects.create_superuser('loadadmin', 'l@example.com', '{password}')"],
                        cwd=ROOT, env=env, check=True)
         ports = [free_port() for _ in range(2 if args.shared else 1)]
-        procs = [start_gunicorn(env, port, args.workers) for port in ports]
+        log = open(tmp / "gunicorn.log", "ab")
+        procs = [start_gunicorn(env, port, args.workers, log) for port in ports]
         bases = [f"http://127.0.0.1:{port}" for port in ports]
         print(f"{args.clients} clients for {args.duration} s against {', '.join(bases)}"
               f" ({'PostgreSQL + Redis + S3' if args.shared else 'SQLite + local disk'})")

@@ -188,3 +188,14 @@ def test_original_name_is_escaped_in_the_admin(admin_client):
     assert doc.original_name == "<img src=x onerror=alert(1)>.pdf"
     page = admin_client.get(url).content.decode()
     assert "<img src=x onerror" not in page and "&lt;img src=x onerror=alert(1)&gt;.pdf" in page
+
+
+def test_gallery_dimensions_are_those_of_the_stored_upright_image():
+    from mediadmin.models import ProductImage
+
+    product = factories.product("Dims")
+    gallery = ProductImage(product=product, image=SimpleUploadedFile(
+        "r.jpg", _case("jpeg rotated by exif").data))
+    gallery.save()
+    gallery.refresh_from_db()
+    assert (gallery.width, gallery.height) == (30, 60)
