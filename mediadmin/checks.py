@@ -130,3 +130,28 @@ def check_thumbnail_format(app_configs, **kwargs):
              "(WEBP needs Pillow with libwebp).",
         id="mediadmin.E010",
     )]
+
+
+@register(Tags.compatibility)
+def check_audit_root(app_configs, **kwargs):
+    """cleanup_orphans refuses a media root that is not a media folder: warn at start-up."""
+    from django.core.files.storage import storages
+
+    from .audit import REFUSAL_HINT, root_problem
+
+    problem = root_problem(storages["default"])
+    return [Warning(str(problem), hint=str(REFUSAL_HINT), id="mediadmin.W020")] if problem else []
+
+
+@register(Tags.compatibility)
+def check_trash_storage(app_configs, **kwargs):
+    """MEDIADMIN_TRASH_STORAGE must name an alias of STORAGES."""
+    alias = getattr(settings, "MEDIADMIN_TRASH_STORAGE", None)
+    if alias and alias not in settings.STORAGES:
+        return [Error(
+            f"MEDIADMIN_TRASH_STORAGE is {alias!r}, which is not an alias of STORAGES.",
+            hint="Add that alias to STORAGES or unset MEDIADMIN_TRASH_STORAGE (the trash then "
+                 "lives in the '.trash/' folder of the audited storage).",
+            id="mediadmin.E021",
+        )]
+    return []

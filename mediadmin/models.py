@@ -35,6 +35,9 @@ class Product(models.Model):
         ordering = ["-created", "-id"]
         verbose_name = _("product")
         verbose_name_plural = _("products")
+        permissions = [
+            ("audit_storage", _("Can audit the media storage and quarantine, restore or purge files")),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["sku"], condition=~Q(sku=""), name="mediadmin_product_sku_unique",

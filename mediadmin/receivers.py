@@ -1,18 +1,26 @@
-"""Signal glue: thumbnails follow their source, made after commit and deleted with it."""
+"""Signal glue: thumbnails follow their source, made after commit and deleted with it;
+a file another row still references is never deleted."""
 from django.apps import apps
 from django.core.signals import request_finished, setting_changed
 from django.db import models
 from django.db.models.signals import post_save, pre_save
 from django_cleanup.signals import cleanup_pre_delete
 
-from . import filesafety, thumbnails
+from . import audit, filesafety, thumbnails
 
 # Set on an instance between pre_save and post_save: image fields whose file this save stores.
 NEW_IMAGES = "_mediadmin_new_images"
 
 
+def keep_shared_file(sender, file, **kwargs):
+    """Before django-cleanup removes a file, keep it if another row or field still uses it."""
+    audit.keep_shared_file(file)
+
+
 def delete_thumbnails(sender, file, **kwargs):
     """Before django-cleanup removes a file, drop its sorl thumbnails and key-value entries."""
+    if not file.name:  # kept by keep_shared_file: its thumbnails stay too
+        return
     thumbnails.forget(file)
 
 
@@ -44,7 +52,8 @@ def image_fields(model):
 
 
 def connect():
-    """Connect the receivers (called from AppConfig.ready)."""
+    """Connect the receivers (called from AppConfig.ready); the two cleanup ones run in this order."""
+    cleanup_pre_delete.connect(keep_shared_file, dispatch_uid="mediadmin_keep_shared_file")
     cleanup_pre_delete.connect(delete_thumbnails, dispatch_uid="mediadmin_delete_thumbnails")
     setting_changed.connect(settings_changed, dispatch_uid="mediadmin_thumbnail_settings")
     for model in apps.get_app_config("mediadmin").get_models():

@@ -198,6 +198,17 @@ MEDIADMIN_DOCUMENT_MAX_BYTES_BY_TYPE = {
 # Office files are zip archives: inspected from their directory, never extracted.
 MEDIADMIN_ZIP_LIMITS = {"max_entries": 2000, "max_total_bytes": 200 * 1024 * 1024, "max_ratio": 100}
 
+# --- Storage audit (cleanup_orphans, admin "Storage audit") -------------------
+# Unreferenced files younger than this are never moved (uploads in flight).
+MEDIADMIN_ORPHAN_GRACE = os.environ.get("MEDIADMIN_ORPHAN_GRACE", "24h")
+# `cleanup_orphans --purge-trash` deletes trash batches older than this.
+MEDIADMIN_TRASH_RETENTION = os.environ.get("MEDIADMIN_TRASH_RETENTION", "30d")
+# Trash: a STORAGES alias, or empty for the `.trash/` folder of the audited storage.
+MEDIADMIN_TRASH_STORAGE = os.environ.get("MEDIADMIN_TRASH_STORAGE") or None
+MEDIADMIN_TRASH_PREFIX = ".trash/"
+# Names (fnmatch patterns) the audit never reports or moves.
+MEDIADMIN_AUDIT_IGNORE = [".gitkeep", "*/.gitkeep", ".DS_Store", "*/.DS_Store"]
+
 # --- Thumbnails (sorl-thumbnail) --------------------------------------------
 # mediadmin's engine decodes JPEGs at reduced scale and reduce()s before resampling
 # (same output as sorl's default engine, ~0.1x the time on a 12 MP JPEG). Its key-value

@@ -6,7 +6,7 @@ from django.db import models
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
-from .. import thumbnails
+from .. import audit, thumbnails
 from ..fields import StorageWriteError
 from ..widgets import ImagePreviewWidget
 
@@ -112,3 +112,23 @@ class ThumbnailColumnsMixin:
     def get_changelist(self, request, **kwargs):
         """Use the ChangeList that prefetches thumbnails."""
         return ThumbnailChangeList
+
+
+def where_used_column(field_name, description=_("Used by")):
+    """A readonly_fields method listing every row, of any model, that references the same file.
+
+    Assign it as a class attribute: ``used_by = where_used_column("image")``.
+    """
+
+    @admin.display(description=description)
+    def column(model_admin, obj):
+        field_file = getattr(obj, field_name)
+        if not obj.pk or not field_file:
+            return "—"
+        return render_to_string("mediadmin/admin/where_used.html", {
+            "refs": audit.where_used(field_file.storage, field_file.name),
+            "self_key": f"{obj._meta.label}#{obj.pk}",
+        })
+
+    column.__name__ = f"{field_name}_where_used"
+    return column

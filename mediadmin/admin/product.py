@@ -1,11 +1,13 @@
 """The product admin: changelist with thumbnails and counts, form with gallery and documents."""
 from django.contrib import admin, messages
 from django.http import StreamingHttpResponse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .. import archive, selectors, services
 from ..models import ProductDocument
+from .audit_views import storage_audit
 from .filters import HasDocumentsFilter, HasImageFilter
 from .inlines import ProductDocumentInline, ProductImageInline
 from .mixins import (
@@ -43,8 +45,10 @@ class ProductAdmin(ThumbnailColumnsMixin, StorageErrorAdminMixin, ImagePreviewAd
         js = ["mediadmin/js/image-preview.js", "mediadmin/js/bulk-upload.js"]
 
     def get_urls(self):
-        """The upload endpoints and the bulk upload page, ahead of the admin's catch-all URLs."""
-        return upload_urls(self) + super().get_urls()
+        """Upload endpoints, bulk upload page and storage audit, ahead of the admin's catch-all URLs."""
+        audit = path("audit/", self.admin_site.admin_view(storage_audit), {"model_admin": self},
+                     name="mediadmin_product_audit")
+        return [audit, *upload_urls(self), *super().get_urls()]
 
     def get_queryset(self, request):
         """Annotate the image and document counts shown in the changelist."""

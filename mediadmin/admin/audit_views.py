@@ -1,0 +1,104 @@
+"""Admin views of the storage audit: the report page, quarantine, restore and purge."""
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.files.storage import storages
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods
+
+from .. import audit
+
+PERMISSION = "mediadmin.audit_storage"
+SHOWN = 500  # rows per list on the page; the command lists everything
+
+
+def audit_aliases():
+    """STORAGES aliases the page can audit: every one but the static files."""
+    return [alias for alias in settings.STORAGES if alias != "staticfiles"]
+
+
+def _alias(request):
+    alias = request.POST.get("storage") or request.GET.get("storage") or "default"
+    return alias if alias in audit_aliases() else "default"
+
+
+@require_http_methods(["GET", "POST"])
+def storage_audit(request, model_admin):
+    """GET shows the audit of a storage; POST quarantines, restores or purges, then redirects."""
+    if not request.user.has_perm(PERMISSION):
+        raise PermissionDenied
+    alias = _alias(request)
+    if request.method == "POST":
+        _act(request, alias)
+        url = reverse("admin:mediadmin_product_audit")
+        return HttpResponseRedirect(url if alias == "default" else f"{url}?storage={alias}")
+    return TemplateResponse(request, "admin/mediadmin/product/storage_audit.html",
+                            _context(request, model_admin, alias))
+
+
+def _context(request, model_admin, alias):
+    context = {**model_admin.admin_site.each_context(request), "opts": model_admin.model._meta,
+               "title": _("Storage audit"), "alias": alias, "aliases": audit_aliases(), "shown": SHOWN}
+    try:
+        report = audit.audit(alias)
+    except audit.UnsafeRoot as exc:
+        return {**context, "refused": exc}
+    grace = audit.orphan_grace()
+    moving = {f.name for f, _k, _s in report.candidates(grace)}
+    return {**context, "report": report, "grace_hours": grace / 3600, "movable": moving,
+            "orphans": report.orphans[:SHOWN], "thumbnails": report.thumbnails[:SHOWN],
+            "batches": audit.batches(audit.trash_for(storages[alias])),
+            "folders": sorted(report.folders.items()), "fields": sorted(report.fields.items())}
+
+
+def _act(request, alias):
+    action = request.POST.get("action")
+    try:
+        if action == "quarantine":
+            return _quarantine(request, alias)
+        if action in ("restore", "purge"):
+            return _batch_action(request, alias, action)
+    except audit.UnsafeRoot as exc:
+        return messages.error(request, str(exc))
+    except ValueError as exc:
+        return messages.error(request, str(exc))
+    messages.error(request, _("Unknown action."))
+
+
+def _quarantine(request, alias):
+    names = request.POST.getlist("name")
+    if not names:
+        return messages.warning(request, _("Select the files to move to the trash first."))
+    result = audit.quarantine_orphans(audit.audit(alias), alias=alias, names=names)
+    if result.done:
+        messages.success(request, ngettext(
+            "Moved %(count)d file into trash batch %(batch)s; restore it below if needed.",
+            "Moved %(count)d files into trash batch %(batch)s; restore them below if needed.",
+            len(result.done)) % {"count": len(result.done), "batch": result.batch})
+    left = len(names) - len(result.done)
+    if left:
+        messages.warning(request, ngettext(
+            "%(count)d file stayed: a row references it now, it is too recent or it is gone.",
+            "%(count)d files stayed: a row references them now, they are too recent or they are gone.",
+            left) % {"count": left})
+
+
+def _batch_action(request, alias, action):
+    storage = audit.storage_for(alias)
+    batch = audit.check_batch_id(request.POST.get("batch", ""))
+    if action == "purge":
+        purged = audit.purge(audit.trash_for(storage), batch=batch)
+        return messages.success(request, _("Trash batch %(batch)s deleted for good.") % {"batch": batch}) \
+            if purged else messages.error(request, _("No trash batch %(batch)s.") % {"batch": batch})
+    result = audit.restore(storage, batch)
+    messages.success(request, ngettext("Restored %(count)d file from batch %(batch)s.",
+                                       "Restored %(count)d files from batch %(batch)s.",
+                                       len(result.done)) % {"count": len(result.done), "batch": batch})
+    if result.skipped:
+        messages.warning(request, _("%(count)d files stayed in the trash because a file of the same "
+                                    "name exists now: %(names)s") % {
+            "count": len(result.skipped), "names": ", ".join(n for n, _r in result.skipped[:10])})

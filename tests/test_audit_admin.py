@@ -1,0 +1,108 @@
+"""The admin's storage audit page, its permission and actions, and "used by" on file pages."""
+import pytest
+from django.contrib.auth.models import Permission, User
+from django.core.files.storage import default_storage
+from django.urls import reverse
+
+from mediadmin import audit
+from mediadmin.models import ProductImage
+
+from . import factories
+from .audit_helpers import make_old, scenario, store
+
+pytestmark = pytest.mark.django_db(transaction=True)
+AUDIT_URL = "admin:mediadmin_product_audit"
+
+
+@pytest.fixture
+def staff_client(client):
+    """A staff user who may see products but has no audit permission."""
+    user = User.objects.create_user("clerk", password="pw-clerk-123", is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="view_product"))
+    client.force_login(user)
+    client.user = user
+    return client
+
+
+def test_staff_without_the_permission_is_refused(staff_client):
+    assert staff_client.get(reverse(AUDIT_URL)).status_code == 403
+    assert staff_client.post(reverse(AUDIT_URL), {"action": "quarantine"}).status_code == 403
+    changelist = staff_client.get(reverse("admin:mediadmin_product_changelist"))
+    assert reverse(AUDIT_URL) not in changelist.content.decode()
+
+
+def test_staff_with_the_permission_gets_the_page_and_the_link(staff_client):
+    staff_client.user.user_permissions.add(Permission.objects.get(codename="audit_storage"))
+    assert staff_client.get(reverse(AUDIT_URL)).status_code == 200
+    changelist = staff_client.get(reverse("admin:mediadmin_product_changelist"))
+    assert reverse(AUDIT_URL) in changelist.content.decode()
+
+
+def test_anonymous_users_go_to_the_login_page(client):
+    response = client.get(reverse(AUDIT_URL))
+    assert response.status_code == 302 and reverse("admin:login") in response["Location"]
+
+
+def test_page_shows_counts_orphans_missing_rows_shared_files_and_totals(admin_client, media_root):
+    s = scenario(default_storage)
+    make_old(default_storage, s["orphans"][0])
+    response = admin_client.get(reverse(AUDIT_URL))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert response.context["report"].orphan_totals.count == 2
+    for orphan in s["orphans"]:
+        assert orphan in html
+    assert f'value="{s["orphans"][0]}"' in html  # old enough: selectable
+    assert f'value="{s["orphans"][1]}"' not in html  # too recent: not selectable
+    ghost_url = reverse("admin:mediadmin_product_change", args=[s["ghost"].pk])
+    assert ghost_url in html  # missing file links to its row
+    assert reverse("admin:mediadmin_product_change", args=[s["twin"].pk]) in html  # shared file
+    assert "mediadmin.ProductImage.image" in html and "csrfmiddlewaretoken" in html
+    private = admin_client.get(reverse(AUDIT_URL) + "?storage=private").content.decode()
+    assert "mediadmin.ProductDocument.file" in private
+
+
+def test_quarantine_restore_and_purge_from_the_page(admin_client, media_root):
+    name = store(default_storage, "product_images/old.jpg", b"bytes")
+    make_old(default_storage, name)
+    url = reverse(AUDIT_URL)
+    response = admin_client.post(url, {"action": "quarantine", "name": [name]}, follow=True)
+    assert "Moved 1 file into trash batch" in response.content.decode()
+    assert not (media_root / name).exists()
+    [batch] = response.context["batches"]
+    response = admin_client.post(url, {"action": "restore", "batch": batch.id}, follow=True)
+    assert (media_root / name).read_bytes() == b"bytes"
+    assert response.context["batches"] == []
+    make_old(default_storage, name)  # a restored file is new again: past the grace period once more
+    admin_client.post(url, {"action": "quarantine", "name": [name]})
+    [batch] = audit.batches(audit.trash_for(default_storage))
+    response = admin_client.post(url, {"action": "purge", "batch": batch.id}, follow=True)
+    assert "deleted for good" in response.content.decode()
+    assert audit.batches(audit.trash_for(default_storage)) == []
+
+
+def test_quarantine_from_the_page_skips_a_referenced_file(admin_client, media_root):
+    product = factories.product("Chair")
+    response = admin_client.post(reverse(AUDIT_URL), {"action": "quarantine", "name": [product.image.name]},
+                                 follow=True)
+    assert "1 file stayed" in response.content.decode()
+    assert (media_root / product.image.name).exists()
+
+
+def test_bad_batch_ids_are_an_error_message_not_a_crash(admin_client):
+    response = admin_client.post(reverse(AUDIT_URL), {"action": "restore", "batch": "../x"}, follow=True)
+    assert response.status_code == 200 and "not a trash batch id" in response.content.decode()
+
+
+def test_change_views_show_where_a_file_is_used(admin_client):
+    product = factories.product("Lamp")
+    gallery = factories.gallery_image(product)
+    twin = ProductImage(product=product)
+    twin.image.name = gallery.image.name
+    twin.save()
+    document = factories.document(product)
+    html = admin_client.get(reverse("admin:mediadmin_productimage_change", args=[gallery.pk])).content.decode()
+    assert reverse("admin:mediadmin_productimage_change", args=[twin.pk]) in html
+    assert "this row" in html
+    html = admin_client.get(reverse("admin:mediadmin_productdocument_change", args=[document.pk])).content.decode()
+    assert f"Document #{document.pk} (file)" in html
