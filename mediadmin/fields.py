@@ -9,6 +9,7 @@ import logging
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from PIL import Image
 from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -70,7 +71,12 @@ class SafeFileField(_SafeFileMixin, models.FileField):
         if content_type is None:
             raise ValidationError(_("%(name)s is not an allowed document."),
                                   params={"name": filenames.display_name(field_file.name)})
-        return field_file.file, validators.DOCUMENT_TYPES[content_type]
+        content = field_file.file
+        # Storages such as S3 take the object's Content-Type from the file object: the
+        # detected type, never the browser's claim. (Kept as the same object so a large
+        # upload's temporary file is still moved into local storage, not copied.)
+        content.content_type = content_type
+        return content, validators.DOCUMENT_TYPES[content_type]
 
 
 class SafeImageFormField(forms.FileField):
@@ -97,4 +103,6 @@ class SafeImageField(_SafeFileMixin, models.ImageField):
         """Check the image again and return its cleaned re-encoding."""
         info = validators.inspect_image(field_file)
         data = imaging.sanitize(field_file, info)
-        return ContentFile(data), info.extension
+        content = ContentFile(data)
+        content.content_type = Image.MIME.get(info.format, "application/octet-stream")
+        return content, info.extension

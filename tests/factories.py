@@ -18,9 +18,9 @@ def image_bytes(fmt="JPEG", size=(640, 480), color=(200, 80, 40), mode="RGB"):
     return buf.getvalue()
 
 
-def image_upload(name="photo.jpg", fmt="JPEG", size=(640, 480), **kwargs):
-    """An uploaded image file as a form would receive it."""
-    content_type = f"image/{'jpeg' if fmt == 'JPEG' else fmt.lower()}"
+def image_upload(name="photo.jpg", fmt="JPEG", size=(640, 480), content_type_claim=None, **kwargs):
+    """An uploaded image file as a form would receive it (the browser's type can be faked)."""
+    content_type = content_type_claim or f"image/{'jpeg' if fmt == 'JPEG' else fmt.lower()}"
     return SimpleUploadedFile(name, image_bytes(fmt, size, **kwargs), content_type=content_type)
 
 

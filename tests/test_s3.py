@@ -104,3 +104,33 @@ def test_bulk_upload_endpoint_on_s3(admin_client, s3_storage):
     images_url = reverse("admin:mediadmin_product_upload", args=[product.pk, "images"])
     assert admin_client.post(images_url, {"file": factories.image_upload("g.jpg")}).status_code == 201
     assert len(s3_storage("media/product_gallery/")) == 1
+
+
+def test_stored_content_type_is_the_detected_one(admin_client, s3_storage, s3_endpoint):
+    from . import s3
+
+    product = Product.objects.create(name="Types", slug="types")
+    url = reverse("admin:mediadmin_product_upload", args=[product.pk, "documents"])
+    lying = factories.SimpleUploadedFile("manual.html", factories.pdf_bytes(), content_type="text/html")
+    assert admin_client.post(url, {"file": lying}).status_code == 201
+    [key] = s3_storage("private/documents/")
+    assert key.endswith(".pdf")
+    bucket = settings_bucket()
+    head = s3.client(s3_endpoint).head_object(Bucket=bucket, Key=key)
+    assert head["ContentType"] == "application/pdf"
+    image = factories.image_upload("x.html", content_type_claim="text/html")
+    images_url = reverse("admin:mediadmin_product_upload", args=[product.pk, "images"])
+    assert admin_client.post(images_url, {"file": image}).status_code == 201
+    [image_key] = s3_storage("media/product_gallery/")
+    head = s3.client(s3_endpoint).head_object(Bucket=bucket_of("default"), Key=image_key)
+    assert head["ContentType"] == "image/jpeg"
+
+
+def settings_bucket():
+    return bucket_of("private")
+
+
+def bucket_of(alias):
+    from django.conf import settings
+
+    return settings.STORAGES[alias]["OPTIONS"]["bucket_name"]
