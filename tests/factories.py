@@ -56,3 +56,26 @@ def document(product, name="manual.pdf"):
     from mediadmin import services
 
     return services.document_save(document=ProductDocument(product=product, file=pdf_upload(name)))
+
+
+def store_simultaneously(name, count):
+    """Store `count` images uploaded under one name at the same moment, one thread each.
+
+    Each image's red channel is its index, so a test can tell the files apart.
+    """
+    import threading
+
+    field = Product._meta.get_field("image")
+    products = [Product(name=f"P{i}", image=image_upload(name, color=(i, 0, 0))) for i in range(count)]
+    barrier = threading.Barrier(count)
+
+    def store(product):
+        barrier.wait()
+        field.pre_save(product, add=True)
+
+    threads = [threading.Thread(target=store, args=(p,)) for p in products]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return products

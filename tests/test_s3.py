@@ -1,5 +1,4 @@
 """Uploads, thumbnails, cleanup and private downloads against a real S3 API (moto's server)."""
-import threading
 import urllib.request
 
 import pytest
@@ -77,17 +76,7 @@ def test_hostile_files_leave_nothing_on_s3(admin_client, s3_storage):
 
 
 def test_twenty_simultaneous_same_name_uploads_give_twenty_objects(s3_storage):
-    field = Product._meta.get_field("image")
-    products = [Product(name=f"P{i}", image=factories.image_upload("same.jpg")) for i in range(20)]
-    barrier = threading.Barrier(20)
-
-    def store(product):
-        barrier.wait()
-        field.pre_save(product, add=True)
-
-    threads = [threading.Thread(target=store, args=(p,)) for p in products]
-    [t.start() for t in threads]
-    [t.join() for t in threads]
+    factories.store_simultaneously("same.jpg", 20)
     assert len(s3_storage("media/product_images/")) == 20
 
 

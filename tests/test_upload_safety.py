@@ -1,6 +1,5 @@
 """What reaches storage: cleaned images, safe names, no overwrite, nothing left by failures."""
 import io
-import threading
 
 import pytest
 from django.conf import settings as django_settings
@@ -75,18 +74,7 @@ def test_stored_extension_follows_the_detected_format(media_root):
 
 
 def test_twenty_simultaneous_uploads_of_one_name_give_twenty_files(media_root):
-    field = Product._meta.get_field("image")
-    products = [Product(name=f"P{i}", image=factories.image_upload("same.jpg", color=(i, 0, 0)))
-                for i in range(20)]
-    barrier = threading.Barrier(20)
-
-    def store(product):
-        barrier.wait()
-        field.pre_save(product, add=True)
-
-    threads = [threading.Thread(target=store, args=(p,)) for p in products]
-    [t.start() for t in threads]
-    [t.join() for t in threads]
+    products = factories.store_simultaneously("same.jpg", 20)
     names = {p.image.name for p in products}
     assert len(names) == 20
     assert len(list((media_root / "product_images").iterdir())) == 20

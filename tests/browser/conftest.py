@@ -42,14 +42,19 @@ def page(browser):
     context.close()
 
 
+def login(page, live_server, user, password="password"):
+    """Log a page in to the admin through the login form."""
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", password)
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{live_server.url}/admin/")
+
+
 @pytest.fixture
 def staff_page(page, live_server, admin_user):
     """A page logged in to the admin as a superuser."""
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", admin_user.username)
-    page.fill("#id_password", "password")
-    page.click("input[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
+    login(page, live_server, admin_user)
     return page
 
 

@@ -5,6 +5,7 @@ from django.core.management import call_command
 from mediadmin.models import Product
 
 from .. import factories
+from .conftest import login
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -62,10 +63,7 @@ def test_screenshots_of_changelist_and_change_form(browser, live_server, admin_u
     call_command("load_demo", products=8, verbosity=0)
     context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
     page = context.new_page()
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", admin_user.username)
-    page.fill("#id_password", "password")
-    page.click("input[type=submit]")
+    login(page, live_server, admin_user)
     page.goto(f"{live_server.url}/admin/mediadmin/product/")
     page.wait_for_load_state("networkidle")
     thumbs = page.locator("img.mediadmin-thumb")

@@ -5,16 +5,9 @@ from django.core.files.storage import default_storage
 from mediadmin import audit
 
 from ..audit_helpers import make_old, scenario
+from .conftest import login
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _login(page, live_server, admin_user):
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", admin_user.username)
-    page.fill("#id_password", "password")
-    page.click("input[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -25,7 +18,7 @@ def test_audit_page_quarantines_and_restores(browser, live_server, admin_user, m
         make_old(default_storage, name)
     context = browser.new_context(viewport={"width": 1280, "height": 1300}, color_scheme=scheme)
     page = context.new_page()
-    _login(page, live_server, admin_user)
+    login(page, live_server, admin_user)
     page.goto(f"{live_server.url}/admin/mediadmin/product/")
     page.click("a.mediadmin-audit-link")
     page.wait_for_load_state("networkidle")

@@ -6,6 +6,7 @@ import pytest
 from mediadmin.models import ProductDocument, ProductImage
 
 from .. import factories
+from .conftest import login
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -138,10 +139,7 @@ def test_bulk_page_without_javascript_uploads_in_one_post(browser, live_server, 
     lamp = factories.product("Desk Lamp", sku="AB-123")
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", admin_user.username)
-    page.fill("#id_password", "password")
-    page.click("input[type=submit]")
+    login(page, live_server, admin_user)
     page.goto(f"{live_server.url}/admin/mediadmin/product/bulk-upload/")
     assert "at most 100 files" in page.locator("[data-nojs-note]").inner_text()
     page.locator("#id_files").set_input_files(files=[
