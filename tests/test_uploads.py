@@ -102,16 +102,36 @@ def test_refused_image_leaves_nothing(files_in):
 def test_failure_after_storing_deletes_the_stored_file(files_in):
     """The row insert fails (a database trigger refuses it) after the file was stored."""
     product = factories.product(with_image=False)
+    create, drop = _REFUSING_TRIGGER[connection.vendor]
     with connection.cursor() as cursor:
-        cursor.execute("CREATE TRIGGER refuse_documents BEFORE INSERT ON mediadmin_productdocument "
-                       "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END")
+        for statement in create:
+            cursor.execute(statement)
     try:
         with pytest.raises(DatabaseError):
             uploads.document_upload(product=product, uploaded_file=factories.pdf_upload())
         assert files_in() == [] and not ProductDocument.objects.exists()
     finally:
         with connection.cursor() as cursor:
-            cursor.execute("DROP TRIGGER refuse_documents")
+            for statement in drop:
+                cursor.execute(statement)
+
+
+# A trigger that refuses every document row, in each database's dialect.
+_REFUSING_TRIGGER = {
+    "sqlite": (
+        ["CREATE TRIGGER refuse_documents BEFORE INSERT ON mediadmin_productdocument "
+         "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"],
+        ["DROP TRIGGER refuse_documents"],
+    ),
+    "postgresql": (
+        ["CREATE FUNCTION refuse_documents() RETURNS trigger LANGUAGE plpgsql AS "
+         "$$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$",
+         "CREATE TRIGGER refuse_documents BEFORE INSERT ON mediadmin_productdocument "
+         "FOR EACH ROW EXECUTE FUNCTION refuse_documents()"],
+        ["DROP TRIGGER refuse_documents ON mediadmin_productdocument",
+         "DROP FUNCTION refuse_documents()"],
+    ),
+}
 
 
 @pytest.mark.django_db(transaction=True)
