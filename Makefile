@@ -48,6 +48,7 @@ run: demo
 
 ## test: set up (virtualenv, dev requirements, Chromium, Redis) and run the whole suite on SQLite
 test: install-dev chromium services
+	$(VENV)/bin/ruff check .
 	$(PY) manage.py check --fail-level WARNING
 	$(PY) -m pytest $(PYTEST_ARGS)
 

@@ -11,7 +11,6 @@ Only 127.0.0.1 is contacted; the run stops by itself after --duration seconds.
 import argparse
 import io
 import os
-import re
 import signal
 import socket
 import statistics

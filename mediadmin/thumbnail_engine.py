@@ -6,7 +6,7 @@ the output matches sorl's default engine to within rounding (tests/test_thumbnai
 """
 from io import BytesIO
 
-from PIL import Image, ImageOps
+from PIL import ImageOps
 from sorl.thumbnail.conf import settings as sorl_settings
 from sorl.thumbnail.engines import pil_engine
 from sorl.thumbnail.helpers import toint

@@ -1,7 +1,6 @@
 """Documents are served as attachments, never sniffed; staff-only ones need permission."""
 import pytest
 from django.contrib.auth.models import Permission
-from django.urls import reverse
 
 from mediadmin.models import ProductDocument
 
