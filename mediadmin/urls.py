@@ -6,6 +6,8 @@ from django.urls import path, re_path
 
 from . import views
 
+handler400 = "mediadmin.errors.bad_request"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", views.ProductListView.as_view(), name="product_list"),

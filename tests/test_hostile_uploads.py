@@ -94,6 +94,7 @@ def test_too_many_files_in_one_request_is_refused(admin_client, files_in, settin
     body, content_type = hostile.multipart({"name": "Many"}, files)
     response = admin_client.generic("POST", reverse("product_create"), body, content_type=content_type)
     assert response.status_code == 400
+    assert "more than %d files" % settings.DATA_UPLOAD_MAX_NUMBER_FILES in response.content.decode()
     assert not Product.objects.exists() and files_in() == []
 
 

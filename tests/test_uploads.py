@@ -322,6 +322,20 @@ def test_bulk_page_without_javascript_uploads_in_one_post(admin_client, media_ro
     assert "AB-123_evil.pdf" in {r["file"]: r["message"] for r in rows}["AB-123_evil.pdf"]
 
 
+def test_bulk_page_without_javascript_over_the_file_limit_says_why(admin_client, media_root, settings):
+    """Django refuses a POST of more files than DATA_UPLOAD_MAX_NUMBER_FILES before any view runs:
+    the page says which limit, what to do instead, and nothing is stored."""
+    lamp = factories.product("Lamp", sku="AB-123", with_image=False)
+    files = [txt(f"AB-123_{i}.txt") for i in range(settings.DATA_UPLOAD_MAX_NUMBER_FILES + 1)]
+    url = reverse("admin:mediadmin_product_bulk_upload")
+    response = admin_client.post(url, {"target": "sku", "files": files})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert f"more than {settings.DATA_UPLOAD_MAX_NUMBER_FILES} files" in page
+    assert "smaller groups" in page and f'href="{url}"' in page
+    assert lamp.documents.count() == 0 and not any(media_root.rglob("*.txt"))
+
+
 def test_changelist_links_to_bulk_page(admin_client):
     response = admin_client.get(reverse("admin:mediadmin_product_changelist"))
     assert reverse("admin:mediadmin_product_bulk_upload").encode() in response.content
