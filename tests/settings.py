@@ -26,3 +26,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": os.path.join(tempfile.gettempdir(), f"mediadmin-test-{uuid.uuid4().hex}.sqlite3"),
     }
+else:
+    # The same on a server: two runs against one PostgreSQL (two checkouts, CI beside a developer)
+    # must not create, flush or drop each other's test database.
+    import uuid
+
+    DATABASES["default"]["TEST"] = {"NAME": f"test_mediadmin_{uuid.uuid4().hex[:12]}"}  # noqa: F405

@@ -83,6 +83,46 @@ def test_twenty_simultaneous_uploads_of_one_name_give_twenty_files(media_root):
             assert abs(img.getpixel((5, 400))[0] - int(product.name[1:])) <= 3
 
 
+@pytest.mark.django_db(transaction=True)
+def test_twenty_simultaneous_http_uploads_of_one_name_give_twenty_files(live_server, media_root, admin_user):
+    """The same, end to end: 20 clients post an image named same.jpg to the gallery endpoint of a
+    threaded server at once (a barrier releases them together); 20 rows, 20 files, each its own."""
+    import threading
+
+    import requests
+    from django.test import Client
+
+    product = factories.product("Target", with_image=False)
+    staff = Client()
+    staff.force_login(admin_user)
+    token = "c" * 32  # a CSRF secret: cookie and header must agree
+    cookies = {"sessionid": staff.cookies["sessionid"].value, "csrftoken": token}
+    url = live_server.url + reverse("admin:mediadmin_product_upload", args=[product.pk, "images"])
+    barrier = threading.Barrier(20)
+    answers = {}
+
+    def post(i):
+        body = factories.image_bytes(color=(i * 10, 0, 0))
+        barrier.wait()
+        answers[i] = requests.post(url, files={"file": ("same.jpg", body, "image/jpeg")}, cookies=cookies,
+                                   headers={"X-CSRFToken": token}, timeout=120)
+
+    threads = [threading.Thread(target=post, args=(i,)) for i in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(a.status_code for a in answers.values()) == [201] * 20, [a.text for a in answers.values()]
+    rows = list(product.images.all())
+    assert len(rows) == 20 and len({row.image.name for row in rows}) == 20
+    assert len([p for p in (media_root / "product_gallery").rglob("*") if p.is_file()]) == 20
+    reds = set()
+    for row in rows:  # every stored file holds one of the 20 uploads, none twice
+        with Image.open(media_root / row.image.name) as img:
+            reds.add(round(img.getpixel((5, 400))[0] / 10))
+    assert reds == set(range(20))
+
+
 def test_no_upload_overwrites_an_existing_file(media_root):
     first = factories.product("A")
     target = media_root / first.image.name
