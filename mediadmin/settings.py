@@ -246,7 +246,8 @@ MEDIADMIN_THUMBNAIL_RETRY_AFTER = int(os.environ.get("MEDIADMIN_THUMBNAIL_RETRY_
 # --- Background tasks (django-tasks, the backport of Django 6's django.tasks) ----
 # Thumbnails are made by a task enqueued when the upload's transaction commits. The
 # immediate backend runs it right then, in the same process; production can point this at
-# a worker backend (README, "Thumbnails in the background").
+# a worker backend: django_tasks_db.DatabaseBackend and `manage.py db_worker` (docs/deployment.md,
+# "Thumbnail worker"; tests/test_task_worker.py runs it).
 TASKS = {
     "default": {
         "BACKEND": os.environ.get(

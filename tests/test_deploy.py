@@ -18,6 +18,8 @@ PRODUCTION = {
     "MEDIADMIN_S3_BUCKET": "shop-media",
     "MEDIADMIN_S3_REGION": "eu-west-1",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "DJANGO_TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
+    "MEDIADMIN_THUMBNAIL_MAKE_IN_REQUEST": "0",
 }
 
 
