@@ -53,12 +53,16 @@ def product_save(*, product: Product) -> Product:
     return product
 
 
-def products_regenerate_thumbnails(*, products) -> int:
-    """Delete and remake the thumbnails of the given products; return how many images were done."""
-    done = 0
+def products_regenerate_thumbnails(*, products) -> thumbnails.Regeneration:
+    """Drop the thumbnails of the products' images and have them made again by the task queue.
+
+    With the default immediate backend they are made before this returns; with a worker the
+    request only queues them, so selecting hundreds of products never times a page out.
+    """
+    outcome = thumbnails.Regeneration()
     for product in products.prefetch_related("images"):
-        files = [product.image] + [img.image for img in product.images.all()]
-        for field_file in files:
-            if field_file and thumbnails.regenerate(field_file):
-                done += 1
-    return done
+        rows = [(product, "image")] + [(img, "image") for img in product.images.all()]
+        for instance, field_name in rows:
+            if getattr(instance, field_name):
+                outcome.add(thumbnails.regenerate_later(instance, field_name))
+    return outcome

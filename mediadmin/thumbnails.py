@@ -9,6 +9,7 @@ logged once and is not tried again until it changes (or RETRY_AFTER passes).
 import functools
 import io
 import logging
+from dataclasses import dataclass
 
 from django.apps import apps
 from django.conf import settings
@@ -280,9 +281,37 @@ def _enqueue(*args):
     from .tasks import make_thumbnails  # tasks imports this module
 
     try:
-        make_thumbnails.enqueue(*args)
+        return make_thumbnails.enqueue(*args)
     except Exception:  # a queue that is down costs thumbnails, never a page or an upload
         logger.exception("Could not enqueue thumbnails of %r", args[3])
+        return None
+
+
+@dataclass
+class Regeneration:
+    """What a regeneration did: images whose sizes were all made, made only in part, or queued."""
+
+    made: int = 0
+    failed: int = 0
+    queued: int = 0
+
+    def add(self, result):
+        """Count one enqueued task's result (None: the queue refused it)."""
+        if result is None:
+            self.failed += 1
+        elif not result.is_finished:
+            self.queued += 1
+        elif result.status == "SUCCESSFUL" and result.return_value == len(settings.MEDIADMIN_THUMBNAIL_SIZES):
+            self.made += 1
+        else:
+            self.failed += 1
+
+
+def regenerate_later(instance, field_name):
+    """Drop an image field's thumbnails and enqueue their making now; the task's result, None on failure."""
+    field_file = getattr(instance, field_name)
+    forget(field_file)
+    return _enqueue(instance._meta.label, instance.pk, field_name, field_file.name)
 
 
 def regenerate(field_file):

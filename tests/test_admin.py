@@ -150,3 +150,31 @@ def test_regenerate_thumbnails_action(admin_client, files_in):
         "action": "regenerate_thumbnails", "_selected_action": [product.pk]}, follow=True)
     assert "Regenerated the thumbnails of 2 images." in response.content.decode()
     assert len(files_in("cache")) >= 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_regenerate_action_with_a_worker_queues_instead_of_making(admin_client, files_in, settings):
+    """With a worker's backend the request only queues the work (hundreds of products never time out)."""
+    product = factories.product("Vase")
+    factories.gallery_image(product)
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    from django_tasks import default_task_backend
+
+    cached_before = len(files_in("cache"))
+    response = admin_client.post(_url(Product, "changelist"), {
+        "action": "regenerate_thumbnails", "_selected_action": [product.pk]}, follow=True)
+    page = response.content.decode()
+    assert "Queued the thumbnails of 2 images" in page and "Regenerated" not in page
+    assert [r.args[3] for r in default_task_backend.results] == [product.image.name,
+                                                                 product.images.get().image.name]
+    assert len(files_in("cache")) < cached_before  # the old ones are dropped; the worker makes new ones
+
+
+@pytest.mark.django_db(transaction=True)
+def test_regenerate_action_reports_images_it_could_not_make(admin_client, media_root):
+    product = factories.product("Vase")
+    (media_root / product.image.name).unlink()
+    response = admin_client.post(_url(Product, "changelist"), {
+        "action": "regenerate_thumbnails", "_selected_action": [product.pk]}, follow=True)
+    assert response.status_code == 200
+    assert "The thumbnails of 1 image could not be made" in response.content.decode()

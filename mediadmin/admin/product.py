@@ -81,12 +81,25 @@ class ProductAdmin(ThumbnailColumnsMixin, StorageErrorAdminMixin, ImagePreviewAd
     @admin.action(description=_("Regenerate thumbnails of the selected products"),
                   permissions=["change"])
     def regenerate_thumbnails(self, request, queryset):
-        """Drop and remake the cached thumbnails of the selected products."""
-        count = services.products_regenerate_thumbnails(products=queryset)
-        self.message_user(request, ngettext(
-            "Regenerated the thumbnails of %(count)d image.",
-            "Regenerated the thumbnails of %(count)d images.", count) % {"count": count},
-            messages.SUCCESS)
+        """Drop and remake the cached thumbnails of the selected products (queued when a worker runs)."""
+        outcome = services.products_regenerate_thumbnails(products=queryset)
+        if outcome.made:
+            self.message_user(request, ngettext(
+                "Regenerated the thumbnails of %(count)d image.",
+                "Regenerated the thumbnails of %(count)d images.", outcome.made) % {"count": outcome.made},
+                messages.SUCCESS)
+        if outcome.queued:
+            self.message_user(request, ngettext(
+                "Queued the thumbnails of %(count)d image; the task worker makes them shortly.",
+                "Queued the thumbnails of %(count)d images; the task worker makes them shortly.",
+                outcome.queued) % {"count": outcome.queued}, messages.SUCCESS)
+        if outcome.failed:
+            self.message_user(request, ngettext(
+                "The thumbnails of %(count)d image could not be made (missing or unreadable source, or the "
+                "task queue is down); the log names it.",
+                "The thumbnails of %(count)d images could not be made (missing or unreadable sources, or the "
+                "task queue is down); the log names them.", outcome.failed) % {"count": outcome.failed},
+                messages.WARNING)
 
     @admin.action(description=_("Download the selected products' files as a zip"),
                   permissions=["view"])
