@@ -51,14 +51,19 @@ def existing(storage, names):
     """The names among `names` that exist in `storage` now (one lstat each on local disk)."""
     if not isinstance(storage, FileSystemStorage):
         return {name for name in names if storage.exists(name)}
-    root, found = storage.location, set()
-    for name in names:
-        parts = name.split("/")
-        if name.startswith("/") or ".." in parts:  # never looked up outside the root
-            continue
-        if os.path.lexists(os.path.join(root, *parts)):
-            found.add(name)
-    return found
+    root = os.path.join(storage.location, "")
+    return {name for name in names if _lexists(root, name)}
+
+
+def _lexists(root, name):
+    """True when `name` is an entry under `root` (any type, a broken symlink too); never outside."""
+    if name.startswith("/") or ".." in name.split("/"):
+        return False
+    try:
+        os.lstat(root + name)
+    except (OSError, ValueError):
+        return False
+    return True
 
 
 def top_folder(name):
