@@ -10,6 +10,10 @@ from typing import NamedTuple
 
 from django.core.files.storage import FileSystemStorage
 
+from .findwalk import find_batches
+
+_SCANDIR_FD = os.scandir in os.supports_fd and hasattr(os, "O_DIRECTORY")
+
 
 class StoredFile(NamedTuple):
     """A file found in storage: its name, size in bytes and modification time (epoch s)."""
@@ -87,20 +91,43 @@ def _iter_local(storage, skip):
     root = storage.location
     if not os.path.isdir(root):
         return
-    stack = [(root, "")]
+    entries, files = _read_folder(root, "")
+    yield "", files
+    folders = [e.name for e in entries
+               if e.is_dir(follow_symlinks=False) and not _under(f"{e.name}/", skip)]
+    found = find_batches(root, folders, skip)
+    if found is not None:
+        yield from found
+        return
+    stack = [(os.path.join(root, name), f"{name}/") for name in reversed(folders)]
     while stack:
         path, prefix = stack.pop()
-        with os.scandir(path) as scan:
-            entries = list(scan)
-        # Symlinks and special files are never treated as media: is_*() do not follow them.
-        yield top_folder(prefix), [
-            (prefix + e.name, st.st_size, st.st_mtime)
-            for e in entries if e.is_file(follow_symlinks=False) for st in (e.stat(follow_symlinks=False),)]
+        entries, files = _read_folder(path, prefix)
+        yield top_folder(prefix), files
         for e in entries:
             if e.is_dir(follow_symlinks=False):
                 folder = f"{prefix}{e.name}/"
                 if not _under(folder, skip):  # skip prefixes are folders: checked once each
-                    stack.append((e.path, folder))
+                    stack.append((os.path.join(path, e.name), folder))
+
+
+def _read_folder(path, prefix):
+    """The entries of one folder and its files as (name, size, mtime); symlinks are not files.
+
+    Listed through a descriptor of the folder where the platform allows it, so each `stat`
+    resolves one name relative to it (fstatat) rather than the whole path from the root.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY) if _SCANDIR_FD else None
+    try:
+        with os.scandir(path if fd is None else fd) as scan:
+            entries = list(scan)
+        # is_file() and stat() do not follow symlinks: a link is never treated as media.
+        return entries, [(prefix + e.name, st.st_size, st.st_mtime)
+                         for e in entries if e.is_file(follow_symlinks=False)
+                         for st in (e.stat(follow_symlinks=False),)]
+    finally:
+        if fd is not None:
+            os.close(fd)
 
 
 def _is_s3(storage):

@@ -128,8 +128,8 @@ def scan(storage, *, skip=(), progress=None, generic=False):
     report = Report(started=time.time())
     with _no_cyclic_gc():
         present = _list(storage, report, skip, progress, generic)
-        referenced = _read_rows(storage, report, present)
-        _classify(storage, report, present, referenced)
+        unreferenced = _read_rows(storage, report, present)
+        _classify(storage, report, present, unreferenced)
     report.finished = time.time()
     return report
 
@@ -185,38 +185,61 @@ def _ignore_matcher():
 
 
 def _read_rows(storage, report, present):
-    """Per field: totals, missing files and shared names, with set operations, not a loop per row."""
-    referenced, shared = set(), set()
+    """Per field: totals, missing files and shared names; return the listed names no row uses.
+
+    Whole fields are matched against the listing with set operations (in C), not row by row.
+    """
+    unreferenced, shared = None, set()
     for ref in file_fields(storage):
         rows = list(referenced_rows(ref))
         names = list(map(_NAME_OF_ROW, rows))
-        stored = list(filter(None, map(present.get, names)))
         unique = set(names)
-        absent = unique - present.keys() if len(stored) < len(names) else set()
-        unique -= absent
-        if len(unique) < len(stored):  # a file used by two rows of this field
-            shared.update(name for name, n in Counter(names).items() if n > 1 and name not in absent)
-        shared |= unique & referenced
-        referenced |= unique
-        report.fields[ref.label] = Totals(len(rows), sum(map(_SIZE, stored)))
+        absent = unique.difference(present)
+        found = len(names)  # rows whose file was listed
         if absent:
-            report.missing += _missing(storage, ref, rows, names, absent)
+            unique -= absent
+            missing = list(compress(rows, map(absent.__contains__, names)))
+            found -= len(missing)
+            report.missing += _missing(storage, ref, missing, absent)
+        if unreferenced is None:
+            others = unreferenced = present.keys() - unique
+        else:
+            shared |= unique - unreferenced  # already used by a row of another field
+            others = None
+            unreferenced -= unique
+        size = _bytes(unique, present, report.files.bytes, others)
+        if found > len(unique):  # a file used by two rows of this field
+            twice = [(name, n - 1) for name, n in Counter(names).items() if n > 1 and name not in absent]
+            shared.update(name for name, _n in twice)
+            size += sum(present[name][1] * extra for name, extra in twice)
+        report.fields[ref.label] = Totals(len(rows), size)
     # Who uses a shared file costs a query per field: detail the first ones, count them all.
     report.shared_count = len(shared)
     report.shared = {name: where_used(storage, name) for name in sorted(shared)[:SHARED_DETAIL]}
-    return referenced
+    return set(present) if unreferenced is None else unreferenced
 
 
-def _missing(storage, ref, rows, names, absent):
-    """(RowRef, name) of the rows whose file was not listed and is still not there."""
+def _bytes(names, present, total, others=None):
+    """Bytes of the listed files `names`: their sizes, or the total less the others' when fewer.
+
+    `others` (the listed names not in `names`) is computed when not given.
+    """
+    if others is None and len(names) * 2 <= len(present):
+        return sum(map(_SIZE, map(present.__getitem__, names)))
+    if others is None:
+        others = present.keys() - names
+    return total - sum(map(_SIZE, map(present.__getitem__, others)))
+
+
+def _missing(storage, ref, rows, absent):
+    """(RowRef, name) of the `rows` whose file was not listed and is still not there."""
     # A file uploaded after its folder was listed looks missing: ask the storage again.
-    absent -= existing(storage, absent)
-    return [(RowRef(ref, pk), name) for pk, name in compress(rows, map(absent.__contains__, names))]
+    gone = absent - existing(storage, absent)
+    return [(RowRef(ref, pk), name) for pk, name in rows if name in gone]
 
 
-def _classify(storage, report, present, referenced):
+def _classify(storage, report, present, unreferenced):
     cache = thumbs.prefix() if thumbs.stores_thumbnails(storage) else None
-    unreferenced = present.keys() - referenced
     thumbnails = _starting_with(unreferenced, cache) if cache else set()
     report.orphans = sorted(map(StoredFile._make, map(present.__getitem__, unreferenced - thumbnails)))
     if cache:

@@ -1,0 +1,107 @@
+"""The local listing of the audit: GNU find and the Python walk list the same files."""
+import os
+import shutil
+import subprocess
+
+import pytest
+from django.core.files.storage import FileSystemStorage
+
+from mediadmin.audit import findwalk, listing
+
+
+
+def _gnu_find():
+    try:
+        return b"GNU findutils" in subprocess.run(["find", "--version"], capture_output=True).stdout
+    except OSError:
+        return False
+
+
+needs_gnu_find = pytest.mark.skipif(not _gnu_find(), reason="GNU find is not on PATH")
+
+
+def _tree(root):
+    """Files in every shape a media folder may hold, and links that are never media."""
+    files = {
+        "at-root.txt": b"r",
+        "product_images/chair.jpg": b"c" * 10,
+        "product_images/with space and\nnewline.jpg": b"s" * 3,
+        "documents/deep/er/manual.pdf": b"m" * 7,
+        "documents/[skip]*/hidden.pdf": b"h",
+        "documents/[skip]*/more/hidden.pdf": b"h",
+        "documents/kept/[skip]*.pdf": b"k",
+        "cache/ab/cd/thumb.jpg": b"t" * 5,
+        ".trash/20260101T000000Z-abcdef/files/x.jpg": b"x",
+    }
+    for name, data in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    os.makedirs(os.path.join(os.fsencode(root), b"latin1-\xe9t\xe9"))
+    with open(os.path.join(os.fsencode(root), b"latin1-\xe9t\xe9", b"caf\xe9.jpg"), "wb") as fh:
+        fh.write(b"l")
+    (root / "product_images/link.jpg").symlink_to(root / "product_images/chair.jpg")
+    (root / "linked-folder").symlink_to(root / "documents")
+    return files
+
+
+def _listed(storage, skip):
+    return sorted((folder, item) for folder, batch in listing.iter_batches(storage, skip) for item in batch)
+
+
+SKIP = [".trash/", "documents/[skip]*/"]
+
+
+@needs_gnu_find
+def test_find_and_the_python_walk_list_the_same_files(media_root, monkeypatch):
+    _tree(media_root)
+    storage = FileSystemStorage(location=media_root)
+    real, used = findwalk.find_batches, []
+    monkeypatch.setattr(listing, "find_batches", lambda *args: used.append(real(*args)) or used[-1])
+    with_find = _listed(storage, SKIP)
+    assert used and used[0] is not None  # find did the listing
+    monkeypatch.setattr(listing, "find_batches", lambda *args, **kwargs: None)
+    assert _listed(storage, SKIP) == with_find
+    names = [item[0] for _folder, item in with_find]
+    assert "product_images/with space and\nnewline.jpg" in names
+    assert os.fsdecode(b"latin1-\xe9t\xe9/caf\xe9.jpg") in names
+    assert "documents/kept/[skip]*.pdf" in names
+    assert not any("hidden" in n or ".trash" in n or "link" in n for n in names)
+    chair = next(item for _folder, item in with_find if item[0] == "product_images/chair.jpg")
+    assert chair[1:] == (10, pytest.approx(os.stat(media_root / "product_images/chair.jpg").st_mtime, abs=1e-6))
+
+
+@needs_gnu_find
+def test_find_lists_a_folder_tree(media_root):
+    _tree(media_root)
+    batches = findwalk.find_batches(str(media_root), ["product_images", "documents"], SKIP)
+    assert batches is not None
+    assert {folder for folder, _files in batches} == {"product_images", "documents"}
+    assert sorted(f[0] for _folder, files in batches for f in files) == [
+        "documents/deep/er/manual.pdf", "documents/kept/[skip]*.pdf",
+        "product_images/chair.jpg", "product_images/with space and\nnewline.jpg"]
+
+
+def test_the_python_walk_is_used_when_find_cannot_be(media_root, monkeypatch):
+    _tree(media_root)
+    (media_root / "-looks-like-an-option").mkdir()
+    (media_root / "-looks-like-an-option/a.jpg").write_bytes(b"a")
+    assert findwalk.find_batches(str(media_root), ["-looks-like-an-option"]) is None
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    assert findwalk.find_batches(str(media_root), ["documents"]) is None
+    names = [item[0] for _f, item in _listed(FileSystemStorage(location=media_root), SKIP)]
+    assert "-looks-like-an-option/a.jpg" in names and "documents/deep/er/manual.pdf" in names
+
+
+def test_find_output_cut_anywhere_parses_the_same():
+    records = [("top", "top/a b.jpg", 1, 1.5), ("top", "top/\u00e9.jpg", 22, 2.25), ("other", "other/c", 333, 3.0)]
+    data = b"".join(os.fsencode(f"{t}\0{s}\0{m}\0{n}\0") for t, n, s, m in records)
+    expected = [("top", [("top/a b.jpg", 1, 1.5), ("top/\u00e9.jpg", 22, 2.25)]), ("other", [("other/c", 333, 3.0)])]
+    for cut in range(len(data) + 1):
+        batches = []
+        tail = findwalk._parse(data[:cut], batches)
+        assert findwalk._parse(tail + data[cut:], batches) == b""
+        merged = {}
+        for folder, files in batches:
+            merged.setdefault(folder, []).extend(files)
+        assert list(merged.items()) == expected
