@@ -59,7 +59,7 @@ def test_find_and_the_python_walk_list_the_same_files(media_root, monkeypatch):
     real, used = findwalk.find_batches, []
     monkeypatch.setattr(listing, "find_batches", lambda *args: used.append(real(*args)) or used[-1])
     with_find = _listed(storage, SKIP)
-    assert used and used[0] is not None  # find did the listing
+    assert used and used[0] is not None and next(used[0], None) is None  # find listed everything
     monkeypatch.setattr(listing, "find_batches", lambda *args, **kwargs: None)
     assert _listed(storage, SKIP) == with_find
     names = [item[0] for _folder, item in with_find]
@@ -74,8 +74,7 @@ def test_find_and_the_python_walk_list_the_same_files(media_root, monkeypatch):
 @needs_gnu_find
 def test_find_lists_a_folder_tree(media_root):
     _tree(media_root)
-    batches = findwalk.find_batches(str(media_root), ["product_images", "documents"], SKIP)
-    assert batches is not None
+    batches = list(findwalk.find_batches(str(media_root), ["product_images", "documents"], SKIP))
     assert {folder for folder, _files in batches} == {"product_images", "documents"}
     assert sorted(f[0] for _folder, files in batches for f in files) == [
         "documents/deep/er/manual.pdf", "documents/kept/[skip]*.pdf",
@@ -105,3 +104,17 @@ def test_find_output_cut_anywhere_parses_the_same():
         for folder, files in batches:
             merged.setdefault(folder, []).extend(files)
         assert list(merged.items()) == expected
+
+
+@needs_gnu_find
+def test_find_failing_at_once_means_the_python_walk_failing_later_an_error(media_root, monkeypatch):
+    _tree(media_root)
+    storage = FileSystemStorage(location=media_root)
+    expected = _listed(storage, SKIP)
+    for find in ("/bin/false", "/bin/echo"):  # fails at once; prints what is not -printf's
+        monkeypatch.setattr(shutil, "which", lambda name, find=find: find)
+        assert _listed(storage, SKIP) == expected
+    monkeypatch.undo()
+    batches = findwalk.find_batches(str(media_root), ["product_images", "not-there"])
+    with pytest.raises(OSError, match="could not list every file"):
+        list(batches)

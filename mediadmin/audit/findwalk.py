@@ -3,9 +3,11 @@
 A walk in Python pays, under the GIL, for a DirEntry, a stat_result and a tuple per file
 on top of the `stat` itself. `find -printf` makes the `stat` calls (relative to each
 folder) in its own process while this one parses what it has printed so far, a quarter
-of a megabyte at a time, with str.split and int/float mapped in C. Nothing here is required: when find
-is missing, is not GNU find (no -printf), cannot read a folder or sees a file vanish
-between listing and `stat`, `find_batches` returns None and the caller walks in Python.
+of a megabyte at a time, with str.split and int/float mapped in C, and the scan builds
+its map of names as the batches come. Nothing here is required: when find is missing or
+is not GNU find (no -printf), the caller walks in Python; when it fails
+part-way (an unreadable folder, a file removed between listing and `stat`) the scan
+stops with an error, as the walk in Python does.
 """
 import os
 import re
@@ -23,12 +25,18 @@ _OPERATOR = ("-", "!", "(", ")", ",")  # find would read a start point like thes
 _GLOB = re.compile(r"([*?\[\\])")
 
 
+class Unavailable(Exception):
+    """find failed before listing anything (not GNU find, say): walk in Python instead."""
+
+
 def find_batches(root, folders, skip=()):
-    """[(folder, [(name, size, mtime), ...]), ...] for the files under top-level `folders` of `root`.
+    """Batches (folder, [(name, size, mtime), ...]) of the files under top-level `folders` of `root`.
 
     Names are relative to `root` ("folder/sub/file.jpg"); only regular files, symlinks are
-    not followed. `skip` holds folder prefixes ("a/b/") that are left out. None when find
-    cannot be used or did not list everything: the caller then walks in Python.
+    not followed. `skip` holds folder prefixes ("a/b/") that are left out. Returns an
+    iterator that yields while find still runs, or None when find cannot be used. The
+    iterator raises Unavailable if find fails before a batch came out (walk in Python
+    then), OSError if it fails later (an unreadable folder, a file removed meanwhile).
     """
     find = shutil.which("find") if os.name == "posix" else None
     if find is None or not folders or any(f.startswith(_OPERATOR) for f in folders):
@@ -39,11 +47,33 @@ def find_batches(root, folders, skip=()):
                                 stderr=subprocess.DEVNULL, env={**os.environ, "LC_ALL": "C"})
     except OSError:
         return None
-    with proc:
+    return _listed(proc, root)
+
+
+def _listed(proc, root):
+    listed = False
+    try:
         fd = proc.stdout.fileno()
         _widen(fd)
-        batches = _read(fd)
-    return batches if proc.returncode == 0 else None
+        for batch in _batches(fd):
+            listed = True
+            yield batch
+    except OSError as exc:  # output that is not find -printf's (another find)
+        proc.kill()
+        if not listed:
+            raise Unavailable(str(exc)) from exc
+        raise
+    except BaseException:  # closed early or interrupted: do not wait for the whole walk
+        proc.kill()
+        raise
+    finally:
+        proc.stdout.close()
+        proc.wait()
+    if proc.returncode and not listed:
+        raise Unavailable(f"find exited with status {proc.returncode}")
+    if proc.returncode:
+        raise OSError(f"find could not list every file under {root} (exit status {proc.returncode}): "
+                      "a folder may be unreadable, or a file was removed during the scan.")
 
 
 def _widen(pipe):
@@ -67,9 +97,9 @@ def _prune(skip):
     return ["-type", "d", "(", *tests, ")", "-prune", "-o"]
 
 
-def _read(fd):
-    """Parse find's output as it comes, PARSE bytes at a time; None if it ends mid-record."""
-    batches, tail, chunks, size = [], b"", [], 0
+def _batches(fd):
+    """Parse find's output as it comes, PARSE bytes at a time."""
+    tail, chunks, size = b"", [], 0
     while True:
         chunk = os.read(fd, READ)
         if chunk:
@@ -77,10 +107,14 @@ def _read(fd):
             size += len(chunk)
             if size < PARSE:
                 continue
+        batches = []
         tail = _parse(tail + b"".join(chunks), batches)
         chunks, size = [], 0
+        yield from batches
         if not chunk:
-            return None if tail else batches
+            if tail:
+                raise OSError("find's output ended in the middle of a file's record.")
+            return
 
 
 def _parse(data, batches):

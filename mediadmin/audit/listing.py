@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 from django.core.files.storage import FileSystemStorage
 
-from .findwalk import find_batches
+from .findwalk import Unavailable, find_batches
 
 _SCANDIR_FD = os.scandir in os.supports_fd and hasattr(os, "O_DIRECTORY")
 
@@ -97,8 +97,11 @@ def _iter_local(storage, skip):
                if e.is_dir(follow_symlinks=False) and not _under(f"{e.name}/", skip)]
     found = find_batches(root, folders, skip)
     if found is not None:
-        yield from found
-        return
+        try:
+            yield from found
+            return
+        except Unavailable:  # e.g. a find without -printf: nothing was listed, walk in Python
+            pass
     stack = [(os.path.join(root, name), f"{name}/") for name in reversed(folders)]
     while stack:
         path, prefix = stack.pop()
