@@ -3,7 +3,8 @@
 The generic walk uses only the Storage API (`listdir`, `size`, `get_modified_time`), so it
 works on any backend. Local disk and S3 get a fast path that reads size and time in the
 same call as the listing (one `stat` per file; one request per 1,000 keys on S3) instead
-of one or two extra calls per file.
+of one or two extra calls per file. On local disk GNU find makes those `stat` calls in
+another process when it is installed (see `findwalk`); otherwise Python walks the folders.
 """
 import os
 from typing import NamedTuple
