@@ -1,23 +1,14 @@
 """The local listing of the audit: GNU find and the Python walk list the same files."""
+import contextlib
 import os
 import shutil
-import subprocess
+import threading
 
 import pytest
 from django.core.files.storage import FileSystemStorage
 
 from mediadmin.audit import findwalk, listing
 
-
-
-def _gnu_find():
-    try:
-        return b"GNU findutils" in subprocess.run(["find", "--version"], capture_output=True).stdout
-    except OSError:
-        return False
-
-
-needs_gnu_find = pytest.mark.skipif(not _gnu_find(), reason="GNU find is not on PATH")
 
 
 def _tree(root):
@@ -52,7 +43,6 @@ def _listed(storage, skip):
 SKIP = [".trash/", "documents/[skip]*/"]
 
 
-@needs_gnu_find
 def test_find_and_the_python_walk_list_the_same_files(media_root, monkeypatch):
     _tree(media_root)
     storage = FileSystemStorage(location=media_root)
@@ -71,7 +61,6 @@ def test_find_and_the_python_walk_list_the_same_files(media_root, monkeypatch):
     assert chair[1:] == (10, pytest.approx(os.stat(media_root / "product_images/chair.jpg").st_mtime, abs=1e-6))
 
 
-@needs_gnu_find
 def test_find_lists_a_folder_tree(media_root):
     _tree(media_root)
     batches = list(findwalk.find_batches(str(media_root), ["product_images", "documents"], SKIP))
@@ -106,7 +95,6 @@ def test_find_output_cut_anywhere_parses_the_same():
         assert list(merged.items()) == expected
 
 
-@needs_gnu_find
 def test_find_failing_at_once_means_the_python_walk_failing_later_an_error(media_root, monkeypatch):
     _tree(media_root)
     storage = FileSystemStorage(location=media_root)
@@ -118,3 +106,45 @@ def test_find_failing_at_once_means_the_python_walk_failing_later_an_error(media
     batches = findwalk.find_batches(str(media_root), ["product_images", "not-there"])
     with pytest.raises(OSError, match="could not list every file"):
         list(batches)
+
+
+def test_files_deleted_while_find_lists_them_are_left_out_not_an_error(media_root):
+    """Products deleted during a scan: find reads a folder, the files go, find stats them."""
+    folder = media_root / "product_images"
+    folder.mkdir()
+    names = [f"{i}.jpg" for i in range(20000)]
+    for name in names:
+        (folder / name).touch()
+
+    def delete_all():
+        for name in names:
+            (folder / name).unlink()
+
+    deleter = threading.Thread(target=delete_all)
+    batches = findwalk.find_batches(str(media_root), ["product_images"])
+    deleter.start()
+    listed = [f[0] for _folder, files in batches for f in files]
+    deleter.join()
+    assert set(listed) <= {f"product_images/{n}" for n in names}
+
+
+def test_files_and_folders_deleted_during_the_python_walk_are_left_out(media_root, monkeypatch):
+    """The same for the walk in Python: a file gone before its stat, a folder gone before it is read."""
+    _tree(media_root)
+    storage = FileSystemStorage(location=media_root)
+    monkeypatch.setattr(listing, "find_batches", lambda *args, **kwargs: None)
+    before = {item[0] for _f, item in _listed(storage, SKIP)}
+    real_scandir = os.scandir
+
+    def scandir_then_delete(path):
+        with real_scandir(path) as scan:
+            entries = list(scan)
+        if any(e.name == "chair.jpg" for e in entries):  # listed, then deleted before its stat
+            (media_root / "product_images/chair.jpg").unlink()
+        if any(e.name == "deep" for e in entries):  # listed, then deleted before it is opened
+            shutil.rmtree(media_root / "documents/deep")
+        return contextlib.nullcontext(iter(entries))
+
+    monkeypatch.setattr(os, "scandir", scandir_then_delete)
+    after = {item[0] for _f, item in _listed(storage, SKIP)}
+    assert after == before - {"product_images/chair.jpg", "documents/deep/er/manual.pdf"}

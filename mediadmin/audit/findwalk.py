@@ -6,8 +6,8 @@ folder) in its own process while this one parses what it has printed so far, a q
 of a megabyte at a time, with str.split and int/float mapped in C, and the scan builds
 its map of names as the batches come. Nothing here is required: when find is missing or
 is not GNU find (no -printf), the caller walks in Python; when it fails
-part-way (an unreadable folder, a file removed between listing and `stat`) the scan
-stops with an error, as the walk in Python does.
+part-way (an unreadable folder) the scan stops with an error, as the walk in Python
+does. A file or folder removed during the scan is left out, not an error.
 """
 import os
 import re
@@ -36,12 +36,14 @@ def find_batches(root, folders, skip=()):
     not followed. `skip` holds folder prefixes ("a/b/") that are left out. Returns an
     iterator that yields while find still runs, or None when find cannot be used. The
     iterator raises Unavailable if find fails before a batch came out (walk in Python
-    then), OSError if it fails later (an unreadable folder, a file removed meanwhile).
+    then), OSError if it fails later (an unreadable folder).
     """
     find = shutil.which("find") if os.name == "posix" else None
     if find is None or not folders or any(f.startswith(_OPERATOR) for f in folders):
         return None
-    command = [find, *folders, *_prune(skip), "-type", "f", "-printf", FORMAT]
+    # -ignore_readdir_race: a file deleted between find's readdir and its stat (a product
+    # deleted during the scan) is left out silently, as the walk in Python leaves it out.
+    command = [find, *folders, "-ignore_readdir_race", *_prune(skip), "-type", "f", "-printf", FORMAT]
     try:
         proc = subprocess.Popen(command, cwd=root, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                 stderr=subprocess.DEVNULL, env={**os.environ, "LC_ALL": "C"})
@@ -73,7 +75,7 @@ def _listed(proc, root):
         raise Unavailable(f"find exited with status {proc.returncode}")
     if proc.returncode:
         raise OSError(f"find could not list every file under {root} (exit status {proc.returncode}): "
-                      "a folder may be unreadable, or a file was removed during the scan.")
+                      "a folder may be unreadable by this user. Fix its permissions and run the scan again.")
 
 
 def _widen(pipe):

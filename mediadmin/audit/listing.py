@@ -79,13 +79,21 @@ def top_folder(name):
 def _iter_generic(storage, folder, skip):
     dirs, files = storage.listdir(folder)
     names = [f"{folder}{filename}" for filename in files]
-    yield top_folder(folder), [
-        (name, storage.size(name), storage.get_modified_time(name).timestamp())
-        for name in names if not _under(name, skip)]
+    kept = [name for name in names if not _under(name, skip)]
+    yield top_folder(folder), [item for item in map(_size_and_time(storage), kept) if item]
     for dirname in dirs:
         sub = f"{folder}{dirname}/"
         if not _under(sub, skip):
             yield from _iter_generic(storage, sub, skip)
+
+
+def _size_and_time(storage):
+    def one(name):
+        try:
+            return name, storage.size(name), storage.get_modified_time(name).timestamp()
+        except FileNotFoundError:  # deleted since the folder was listed
+            return None
+    return one
 
 
 def _iter_local(storage, skip):
@@ -120,15 +128,28 @@ def _read_folder(path, prefix):
 
     Listed through a descriptor of the folder where the platform allows it, so each `stat`
     resolves one name relative to it (fstatat) rather than the whole path from the root.
+    A folder or file removed while it is listed (a product deleted during the scan) is left
+    out: it no longer exists, so it is neither an orphan nor a stored file.
     """
-    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY) if _SCANDIR_FD else None
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY) if _SCANDIR_FD else None
+    except FileNotFoundError:
+        return [], []
     try:
         with os.scandir(path if fd is None else fd) as scan:
             entries = list(scan)
         # is_file() and stat() do not follow symlinks: a link is never treated as media.
-        return entries, [(prefix + e.name, st.st_size, st.st_mtime)
-                         for e in entries if e.is_file(follow_symlinks=False)
-                         for st in (e.stat(follow_symlinks=False),)]
+        files = []
+        for e in entries:
+            if e.is_file(follow_symlinks=False):
+                try:
+                    st = e.stat(follow_symlinks=False)
+                except FileNotFoundError:
+                    continue
+                files.append((prefix + e.name, st.st_size, st.st_mtime))
+        return entries, files
+    except FileNotFoundError:
+        return [], []
     finally:
         if fd is not None:
             os.close(fd)
