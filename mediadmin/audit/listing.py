@@ -3,12 +3,17 @@
 The generic walk uses only the Storage API (`listdir`, `size`, `get_modified_time`), so it
 works on any backend. Local disk and S3 get a fast path that reads size and time in the
 same call as the listing (one `stat` per file; one request per 1,000 keys on S3) instead
-of one or two extra calls per file.
+of one or two extra calls per file. On local disk GNU find makes those `stat` calls in
+another process when it is installed (see `findwalk`); otherwise Python walks the folders.
 """
 import os
 from typing import NamedTuple
 
 from django.core.files.storage import FileSystemStorage
+
+from .findwalk import Unavailable, find_batches
+
+_SCANDIR_FD = os.scandir in os.supports_fd and hasattr(os, "O_DIRECTORY")
 
 
 class StoredFile(NamedTuple):
@@ -51,14 +56,19 @@ def existing(storage, names):
     """The names among `names` that exist in `storage` now (one lstat each on local disk)."""
     if not isinstance(storage, FileSystemStorage):
         return {name for name in names if storage.exists(name)}
-    root, found = storage.location, set()
-    for name in names:
-        parts = name.split("/")
-        if name.startswith("/") or ".." in parts:  # never looked up outside the root
-            continue
-        if os.path.lexists(os.path.join(root, *parts)):
-            found.add(name)
-    return found
+    root = os.path.join(storage.location, "")
+    return {name for name in names if _lexists(root, name)}
+
+
+def _lexists(root, name):
+    """True when `name` is an entry under `root` (any type, a broken symlink too); never outside."""
+    if name.startswith("/") or ".." in name.split("/"):
+        return False
+    try:
+        os.lstat(root + name)
+    except (OSError, ValueError):
+        return False
+    return True
 
 
 def top_folder(name):
@@ -69,33 +79,80 @@ def top_folder(name):
 def _iter_generic(storage, folder, skip):
     dirs, files = storage.listdir(folder)
     names = [f"{folder}{filename}" for filename in files]
-    yield top_folder(folder), [
-        (name, storage.size(name), storage.get_modified_time(name).timestamp())
-        for name in names if not _under(name, skip)]
+    kept = [name for name in names if not _under(name, skip)]
+    yield top_folder(folder), [item for item in map(_size_and_time(storage), kept) if item]
     for dirname in dirs:
         sub = f"{folder}{dirname}/"
         if not _under(sub, skip):
             yield from _iter_generic(storage, sub, skip)
 
 
+def _size_and_time(storage):
+    def one(name):
+        try:
+            return name, storage.size(name), storage.get_modified_time(name).timestamp()
+        except FileNotFoundError:  # deleted since the folder was listed
+            return None
+    return one
+
+
 def _iter_local(storage, skip):
     root = storage.location
     if not os.path.isdir(root):
         return
-    stack = [(root, "")]
+    entries, files = _read_folder(root, "")
+    yield "", files
+    folders = [e.name for e in entries
+               if e.is_dir(follow_symlinks=False) and not _under(f"{e.name}/", skip)]
+    found = find_batches(root, folders, skip)
+    if found is not None:
+        try:
+            yield from found
+            return
+        except Unavailable:  # e.g. a find without -printf: nothing was listed, walk in Python
+            pass
+    stack = [(os.path.join(root, name), f"{name}/") for name in reversed(folders)]
     while stack:
         path, prefix = stack.pop()
-        with os.scandir(path) as scan:
-            entries = list(scan)
-        # Symlinks and special files are never treated as media: is_*() do not follow them.
-        yield top_folder(prefix), [
-            (prefix + e.name, st.st_size, st.st_mtime)
-            for e in entries if e.is_file(follow_symlinks=False) for st in (e.stat(follow_symlinks=False),)]
+        entries, files = _read_folder(path, prefix)
+        yield top_folder(prefix), files
         for e in entries:
             if e.is_dir(follow_symlinks=False):
                 folder = f"{prefix}{e.name}/"
                 if not _under(folder, skip):  # skip prefixes are folders: checked once each
-                    stack.append((e.path, folder))
+                    stack.append((os.path.join(path, e.name), folder))
+
+
+def _read_folder(path, prefix):
+    """The entries of one folder and its files as (name, size, mtime); symlinks are not files.
+
+    Listed through a descriptor of the folder where the platform allows it, so each `stat`
+    resolves one name relative to it (fstatat) rather than the whole path from the root.
+    A folder or file removed while it is listed (a product deleted during the scan) is left
+    out: it no longer exists, so it is neither an orphan nor a stored file.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY) if _SCANDIR_FD else None
+    except FileNotFoundError:
+        return [], []
+    try:
+        with os.scandir(path if fd is None else fd) as scan:
+            entries = list(scan)
+        # is_file() and stat() do not follow symlinks: a link is never treated as media.
+        files = []
+        for e in entries:
+            if e.is_file(follow_symlinks=False):
+                try:
+                    st = e.stat(follow_symlinks=False)
+                except FileNotFoundError:
+                    continue
+                files.append((prefix + e.name, st.st_size, st.st_mtime))
+        return entries, files
+    except FileNotFoundError:
+        return [], []
+    finally:
+        if fd is not None:
+            os.close(fd)
 
 
 def _is_s3(storage):

@@ -4,8 +4,10 @@ import fnmatch
 import gc
 import re
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from itertools import compress, repeat
+from operator import itemgetter
 
 from django.conf import settings
 
@@ -15,6 +17,8 @@ from .references import RowRef, file_fields, referenced_rows, where_used
 
 PROGRESS_EVERY = 1000
 SHARED_DETAIL = 200
+_NAME, _SIZE = itemgetter(0), itemgetter(1)  # of a listed (name, size, mtime)
+_NAME_OF_ROW = itemgetter(1)                  # of a (pk, name) row
 
 
 @dataclass
@@ -124,8 +128,8 @@ def scan(storage, *, skip=(), progress=None, generic=False):
     report = Report(started=time.time())
     with _no_cyclic_gc():
         present = _list(storage, report, skip, progress, generic)
-        referenced = _read_rows(storage, report, present)
-        _classify(storage, report, present, referenced)
+        unreferenced = _read_rows(storage, report, present)
+        _classify(storage, report, present, unreferenced)
     report.finished = time.time()
     return report
 
@@ -146,12 +150,12 @@ def _list(storage, report, skip, progress, generic):
     ignored = _ignore_matcher()
     present, folders, count, size = {}, defaultdict(lambda: [0, 0]), 0, 0
     for folder, batch in iter_batches(storage, skip=skip, generic=generic):
-        if ignored:
+        if ignored and any(map(ignored, map(_NAME, batch))):
             kept = [f for f in batch if not ignored(f[0])]
             report.ignored += len(batch) - len(kept)
             batch = kept
-        present.update({f[0]: f for f in batch})
-        batch_size = sum(f[1] for f in batch)
+        present.update(zip(map(_NAME, batch), batch))
+        batch_size = sum(map(_SIZE, batch))
         if folder is None:  # a mixed batch (a page of S3 keys)
             for f in batch:
                 _add(folders[top_folder(f[0])], 1, f[1])
@@ -181,44 +185,82 @@ def _ignore_matcher():
 
 
 def _read_rows(storage, report, present):
-    referenced, shared = set(), set()
+    """Per field: totals, missing files and shared names; return the listed names no row uses.
+
+    Whole fields are matched against the listing with set operations (in C), not row by row.
+    """
+    unreferenced, shared = None, set()
     for ref in file_fields(storage):
-        count, size, missing = 0, 0, []
-        for pk, name in referenced_rows(ref):
-            count += 1
-            stored = present.get(name)
-            if stored is None:
-                missing.append((pk, name))
-                continue
-            size += stored[1]
-            if name in referenced:
-                shared.add(name)
-            referenced.add(name)
-        report.fields[ref.label] = Totals(count, size)
-        # A file uploaded after its folder was listed looks missing: ask the storage again.
-        there = existing(storage, {name for _pk, name in missing})
-        report.missing += [(RowRef(ref, pk), name) for pk, name in missing if name not in there]
+        rows = list(referenced_rows(ref))
+        names = list(map(_NAME_OF_ROW, rows))
+        unique = set(names)
+        absent = unique.difference(present)
+        found = len(names)  # rows whose file was listed
+        if absent:
+            unique -= absent
+            missing = list(compress(rows, map(absent.__contains__, names)))
+            found -= len(missing)
+            report.missing += _missing(storage, ref, missing, absent)
+        if unreferenced is None:
+            others = unreferenced = present.keys() - unique
+        else:
+            shared |= unique - unreferenced  # already used by a row of another field
+            others = None
+            unreferenced -= unique
+        size = _bytes(unique, present, report.files.bytes, others)
+        if found > len(unique):  # a file used by two rows of this field
+            twice = [(name, n - 1) for name, n in Counter(names).items() if n > 1 and name not in absent]
+            shared.update(name for name, _n in twice)
+            size += sum(present[name][1] * extra for name, extra in twice)
+        report.fields[ref.label] = Totals(len(rows), size)
     # Who uses a shared file costs a query per field: detail the first ones, count them all.
     report.shared_count = len(shared)
     report.shared = {name: where_used(storage, name) for name in sorted(shared)[:SHARED_DETAIL]}
-    return referenced
+    return set(present) if unreferenced is None else unreferenced
 
 
-def _classify(storage, report, present, referenced):
+def _bytes(names, present, total, others=None):
+    """Bytes of the listed files `names`: their sizes, or the total less the others' when fewer.
+
+    `others` (the listed names not in `names`) is computed when not given.
+    """
+    if others is None and len(names) * 2 <= len(present):
+        return sum(map(_SIZE, map(present.__getitem__, names)))
+    if others is None:
+        others = present.keys() - names
+    return total - sum(map(_SIZE, map(present.__getitem__, others)))
+
+
+def _missing(storage, ref, rows, absent):
+    """(RowRef, name) of the `rows` whose file was not listed and is still not there."""
+    # A file uploaded after its folder was listed looks missing: ask the storage again.
+    gone = absent - existing(storage, absent)
+    return [(RowRef(ref, pk), name) for pk, name in rows if name in gone]
+
+
+def _classify(storage, report, present, unreferenced):
     cache = thumbs.prefix() if thumbs.stores_thumbnails(storage) else None
-    orphans = [StoredFile(*f) for name, f in present.items()
-               if name not in referenced and not (cache and name.startswith(cache))]
-    orphans.sort()
-    report.orphans = orphans
+    thumbnails = _starting_with(unreferenced, cache) if cache else set()
+    report.orphans = sorted(map(StoredFile._make, map(present.__getitem__, unreferenced - thumbnails)))
     if cache:
-        _classify_thumbnails(report, present, {f.name for f in orphans}, cache)
+        _classify_thumbnails(report, present, {f.name for f in report.orphans}, cache)
+
+
+def _starting_with(names, prefix):
+    """The names that start with `prefix` (str.startswith mapped in C, no Python loop).
+
+    `names` (a list, set or dict view) is iterated twice side by side, in the same order.
+    """
+    return set(compress(names, map(str.startswith, names, repeat(prefix))))
 
 
 def _classify_thumbnails(report, present, orphaned, cache):
+    cached = _starting_with(present.keys(), cache)
+    if not cached:
+        return
     sources = thumbs.thumbnail_sources()
-    for name, stored in present.items():
-        if not name.startswith(cache):
-            continue
+    for name in cached:
+        stored = present[name]
         report.thumbnail_totals.add(stored[1])
         reason = thumbs.stale_reason(name, sources, present, orphaned)
         if reason:
