@@ -23,9 +23,9 @@ class Product(models.Model):
         help_text=_("Optional stock-keeping unit; unique when set."),
     )
     description = models.TextField(_("description"), blank=True, default="")
-    image = SafeImageField(_("main image"), upload_to="product_images/", blank=True)
+    image = SafeImageField(_("main image"), upload_to="product_images/", blank=True, db_index=True)
     document = SafeFileField(
-        _("document"), upload_to="product_docs/", blank=True, storage=private_storage,
+        _("document"), upload_to="product_docs/", blank=True, storage=private_storage, db_index=True,
         help_text=_("Public; downloaded as an attachment through the document view."),
     )
     created = models.DateTimeField(_("created"), auto_now_add=True)
@@ -74,7 +74,7 @@ class ProductImage(models.Model):
         Product, on_delete=models.CASCADE, related_name="images", verbose_name=_("product")
     )
     image = SafeImageField(
-        _("image"), upload_to="product_gallery/", width_field="width", height_field="height",
+        _("image"), upload_to="product_gallery/", width_field="width", height_field="height", db_index=True,
     )
     alt_text = models.CharField(_("alt text"), max_length=250, blank=True, default="")
     position = models.PositiveIntegerField(_("position"), default=0, db_index=True)
@@ -106,7 +106,7 @@ class ProductDocument(models.Model):
         PUBLIC = "public", _("Public")
         STAFF = "staff", _("Staff only")
 
-    file = SafeFileField(_("file"), upload_to="documents/", storage=private_storage)
+    file = SafeFileField(_("file"), upload_to="documents/", storage=private_storage, db_index=True)
     visibility = models.CharField(
         _("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC,
         help_text=_("Staff-only documents are never shown on the public site."),
