@@ -27,13 +27,16 @@ def product_json(product):
 
 
 def _row_json(obj):
+    """A new inline row's cells; keys named after the inline's fields fill its columns."""
     if isinstance(obj, ProductDocument):
+        size = filesizeformat(obj.size)
         return {"id": obj.pk, "kind": "document", "title": obj.title, "name": obj.original_name,
-                "size": filesizeformat(obj.size), "content_type": obj.content_type,
-                "visibility": obj.get_visibility_display(),
+                "size": size, "size_display": size, "content_type": obj.content_type,
+                "visibility": obj.get_visibility_display(), "download_url": obj.file.url,
                 "change_url": reverse("admin:mediadmin_productdocument_change", args=[obj.pk])}
+    dimensions = f"{obj.width} × {obj.height}"
     return {"id": obj.pk, "kind": "image", "name": obj.image.name.rsplit("/", 1)[-1],
-            "size": f"{obj.width} × {obj.height}", "position": obj.position,
+            "size": dimensions, "dimensions": dimensions, "position": obj.position, "alt_text": obj.alt_text,
             "thumbnail_url": thumbnails.thumbnail_url(obj.image, "admin_inline"),
             "change_url": reverse("admin:mediadmin_productimage_change", args=[obj.pk])}
 

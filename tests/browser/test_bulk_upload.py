@@ -49,6 +49,11 @@ def test_drop_30_files_on_the_documents_inline(staff_page, live_server, files_in
     assert rows.count() == 28
     row_text = " ".join(rows.all_inner_texts())
     assert all(f"spec-{i:02d}.pdf" in row_text for i in range(28)) and "evil.pdf" not in row_text
+    # each new row has a cell under each of the inline's columns, holding that column's value
+    assert rows.first.locator("td").count() == page.locator("#documents-group thead th").count()
+    assert rows.first.locator("td.field-size_display").inner_text().endswith("bytes")
+    assert rows.first.locator("td.field-content_type").inner_text() == "application/pdf"
+    assert rows.first.locator("td.field-visibility").inner_text() == "Public"
     assert ProductDocument.objects.filter(product=product).count() == 28
     assert len(files_in("documents")) == 28
     page.locator(f"{zone} [data-list]").evaluate("list => list.scrollTop = 100")
@@ -61,7 +66,7 @@ def test_drop_30_files_on_the_documents_inline(staff_page, live_server, files_in
     assert page.locator("#documents-group tr.has_original").count() == 28
 
 
-def test_pick_gallery_images_with_the_file_input_then_keep_a_duplicate(staff_page, live_server):
+def test_pick_gallery_images_with_the_file_input_then_keep_a_duplicate(staff_page, live_server, tmp_path):
     product = factories.product("Pick Lamp")
     page = staff_page
     page.goto(f"{live_server.url}/admin/mediadmin/product/{product.pk}/change/")
@@ -80,6 +85,9 @@ def test_pick_gallery_images_with_the_file_input_then_keep_a_duplicate(staff_pag
     assert name in {"front.jpg", "front-copy.jpg"}
     assert f"{name} is already attached" in duplicate.locator("[data-status]").inner_text()
     assert page.locator("#images-group tr.mediadmin-uploaded-row img").count() == 2
+    sizes = page.locator("#images-group tr.mediadmin-uploaded-row td.field-dimensions").all_inner_texts()
+    assert sorted(sizes) == ["120 × 120", "200 × 150"]
+    page.locator("#images-group").screenshot(path=str(tmp_path / "gallery.png"))
     duplicate.locator("[data-action=keep]").click()
     page.wait_for_selector("[data-inline-prefix=images][data-state=done]")
     assert zone.locator(".mediadmin-upload-item[data-state=uploaded]").count() == 3

@@ -230,8 +230,6 @@
     const tbody = group.querySelector("table tbody");
     const row = template.content.firstElementChild.cloneNode(true);
     fill(row, data.row);
-    const wide = row.querySelector("[data-wide]");
-    if (wide) wide.colSpan = Math.max(group.querySelectorAll("thead th").length - 1, 1);
     const emptyForm = tbody.querySelector(".empty-form");
     const firstExtra = Array.from(tbody.querySelectorAll("tr.form-row:not(.has_original):not(.mediadmin-uploaded-row)"))[0];
     tbody.insertBefore(row, firstExtra || emptyForm || null);
