@@ -17,7 +17,8 @@ def bad_request_reason(exception) -> str:
     if isinstance(exception, TooManyFieldsSent):
         return _(
             "This submission held more than %(n)d fields, the most one form may send. Nothing was saved. "
-            "Save fewer rows at a time."
+            "A product with very many files can have them edited on the Documents and Gallery images "
+            "pages of the admin; the operator can raise DJANGO_DATA_UPLOAD_MAX_NUMBER_FIELDS."
         ) % {"n": settings.DATA_UPLOAD_MAX_NUMBER_FIELDS}
     if isinstance(exception, RequestDataTooBig):
         return _(

@@ -177,6 +177,10 @@ MEDIADMIN_SERVE_MEDIA = env_bool("MEDIADMIN_SERVE_MEDIA", default=DEBUG)
 # Files above this size are streamed to a temporary file, never held in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_PERMISSIONS = 0o644
+# The product change form sends every gallery and document row (about 7 fields each); the
+# drop zones can attach hundreds of files, so Django's default of 1,000 fields would make
+# such a product impossible to save. 10,000 fields is about 1,400 rows.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = int(os.environ.get("DJANGO_DATA_UPLOAD_MAX_NUMBER_FIELDS", 10_000))
 
 # mediadmin's own knobs (documented in README.md, "Configuration").
 MEDIADMIN_IMAGE_FORMATS = env_list("MEDIADMIN_IMAGE_FORMATS", "JPEG,PNG,GIF,WEBP")

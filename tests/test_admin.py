@@ -178,3 +178,75 @@ def test_regenerate_action_reports_images_it_could_not_make(admin_client, media_
         "action": "regenerate_thumbnails", "_selected_action": [product.pk]}, follow=True)
     assert response.status_code == 200
     assert "The thumbnails of 1 image could not be made" in response.content.decode()
+
+
+class _FormFields(__import__("html.parser").parser.HTMLParser):
+    """The fields a browser submits with the change form (inputs, checked boxes, selects, textareas)."""
+
+    def __init__(self):
+        super().__init__()
+        self.data, self._select, self._textarea = [], None, None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        name = a.get("name")
+        if tag == "input" and name and a.get("type") not in ("file", "submit", "button"):
+            if a.get("type") not in ("checkbox", "radio") or "checked" in a:
+                self.data.append((name, a.get("value", "on" if a.get("type") == "checkbox" else "")))
+        elif tag == "select" and name:
+            self._select = [name, None, None]
+        elif tag == "option" and self._select is not None:
+            if self._select[2] is None:
+                self._select[2] = a.get("value", "")
+            if "selected" in a:
+                self._select[1] = a.get("value", "")
+        elif tag == "textarea" and name:
+            self._textarea = [name, ""]
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            self._textarea[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "select" and self._select is not None:
+            name, chosen, first = self._select
+            self.data.append((name, chosen if chosen is not None else first or ""))
+            self._select = None
+        elif tag == "textarea" and self._textarea is not None:
+            self.data.append(tuple(self._textarea))
+            self._textarea = None
+
+
+@pytest.mark.django_db
+def test_a_product_with_hundreds_of_files_can_still_be_saved(admin_client):
+    """Bulk upload can attach hundreds of files; the change form sends every inline row's fields
+    and must not hit Django's default of 1,000 fields per request."""
+    product = factories.product("Big", with_image=False)
+    ProductDocument.objects.bulk_create([
+        ProductDocument(product=product, title=f"Doc {i}", file=f"documents/d{i}.pdf", original_name=f"d{i}.pdf",
+                        size=10, content_type="application/pdf") for i in range(300)])
+    page = admin_client.get(_url(Product, "change", product.pk))
+    form = _FormFields()
+    form.feed(page.content.decode())
+    fields = [(k, v) for k, v in form.data if k not in ("_saveasnew", "_addanother")]
+    assert len(fields) > 1000
+    data = {}
+    for key, value in fields:
+        data.setdefault(key, []).append(value)
+    data["name"] = ["Big, renamed"]
+    response = admin_client.post(_url(Product, "change", product.pk), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    product.refresh_from_db()
+    assert product.name == "Big, renamed" and product.documents.count() == 300
+
+
+@pytest.mark.django_db
+def test_a_form_over_the_field_limit_gets_a_page_saying_which_limit(admin_client, settings):
+    product = factories.product("Limited", with_image=False)
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 5
+    response = admin_client.post(_url(Product, "change", product.pk), {f"f{i}": "x" for i in range(10)})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "more than 5 fields" in page and "DJANGO_DATA_UPLOAD_MAX_NUMBER_FIELDS" in page
+    product.refresh_from_db()
+    assert product.name == "Limited"
