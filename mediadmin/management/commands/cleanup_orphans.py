@@ -1,6 +1,5 @@
 """Find files no row references and move them to a trash batch; restore or purge batches."""
 import json
-import sys
 import time
 
 from django.core.files.storage import InvalidStorageError
@@ -9,10 +8,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from ... import audit
-
-
-def _plain(text):
-    return text
+from ...progress import Progress
 
 
 def _when(epoch):
@@ -136,23 +132,16 @@ class Command(BaseCommand):
                                f"with --storage {origin}.")
 
     def _progress(self, what, total=None):
+        """A callback taking the count so far, drawing a progress line on stderr (None: quiet)."""
         if self.options["no_progress"]:
+            self._bar = None
             return None
-        tty, start = sys.stderr.isatty(), time.monotonic()
-        of = f" of {total:,}" if total else ""
-
-        def progress(count):
-            if tty:
-                self.stderr.write(f"\r{what}: {count:,}{of} files", ending="", style_func=_plain)
-            elif count % 10_000 == 0 and count:
-                self.stderr.write(f"{what}: {count:,}{of} files ({time.monotonic() - start:.1f} s)",
-                                  style_func=_plain)
-        self._tty = tty
-        return progress
+        self._bar = Progress(self.stderr, what, _("files"), total)
+        return self._bar.update
 
     def _end_progress(self):
-        if getattr(self, "_tty", False):
-            self.stderr.write("")
+        if getattr(self, "_bar", None) is not None:
+            self._bar.finish()
 
     def _say(self, text=""):
         if not self.options["json"]:

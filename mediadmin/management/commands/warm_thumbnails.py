@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections, models
 
 from mediadmin import thumbnails
+from mediadmin.progress import Progress
 
 BATCH = 200
 
@@ -30,7 +31,7 @@ class Command(BaseCommand):
         """Find the images with missing sizes, make them with a progress bar, print a summary."""
         targets = self.targets(model, field)
         total = sum(m._default_manager.exclude(**{f: ""}).count() for m, f in targets)
-        self.progress = Progress(total, self.stderr if options["verbosity"] else None)
+        self.progress = Progress(self.stderr if options["verbosity"] else None, "Thumbnails", "images", total)
         made = failed = 0
         self.check_files = not trust_store
         try:
@@ -102,27 +103,3 @@ def batched(iterable, size):
             batch = []
     if batch:
         yield batch
-
-
-class Progress:
-    """A one-line text progress bar on a stream (None: silent)."""
-
-    width = 30
-
-    def __init__(self, total, stream):
-        self.total, self.stream, self.done = total, stream, 0
-
-    def step(self):
-        """Count one image and redraw the bar."""
-        self.done += 1
-        if self.stream is None:
-            return
-        filled = self.width * self.done // max(self.total, 1)
-        self.stream.write(f"\r[{'#' * filled}{'.' * (self.width - filled)}] {self.done}/{self.total} images",
-                          ending="")
-        self.stream.flush()
-
-    def finish(self):
-        """End the bar's line."""
-        if self.stream is not None and self.done:
-            self.stream.write("")
