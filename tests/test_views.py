@@ -86,3 +86,11 @@ def test_unique_slugs_are_derived_from_names():
     first = factories.product("Same Name", with_image=False)
     second = factories.product("Same Name", with_image=False)
     assert (first.slug, second.slug) == ("same-name", "same-name-2")
+
+
+@pytest.mark.django_db
+def test_a_request_django_refuses_gets_the_sites_400_page(client):
+    """Any SuspiciousOperation (here a Host not in ALLOWED_HOSTS) gets the 400 page, never a 500."""
+    response = client.get("/", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert "could not be understood" in response.content.decode()
