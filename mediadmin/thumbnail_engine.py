@@ -3,13 +3,21 @@
 It subclasses sorl's own engine and changes only how the source is opened, decoded and
 scaled, so every sorl option (crop, padding, rounded, blur, colorspace...) keeps working and
 the output matches sorl's default engine to within rounding (tests/test_thumbnail_engine.py).
+
+Inside shared_decode() (what thumbnails.warm() uses), the thumbnails of one source are all made
+from one decode of it, at the scale the largest of them needs, instead of one decode each.
 """
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from io import BytesIO
 
 from PIL import ImageOps
+from sorl.thumbnail import default
 from sorl.thumbnail.conf import settings as sorl_settings
 from sorl.thumbnail.engines import pil_engine
 from sorl.thumbnail.helpers import toint
+from sorl.thumbnail.parsers import parse_geometry
 
 from . import imaging
 
@@ -25,12 +33,58 @@ _DRAFT_SIZE = "mediadmin.draft_size"
 _REDUCIBLE = {"L", "LA", "RGB", "RGBA", "RGBa", "La", "I", "F", "CMYK"}
 
 
+@dataclass
+class _Shared:
+    """One source's decode, shared by the thumbnails made of it in a shared_decode() block."""
+
+    name: str
+    plan: list  # (geometry string, options) of each thumbnail the block may make
+    opened: object = None  # the image get_image() last opened for `name`
+    decoded: object = None  # decoded once, at the scale the largest planned thumbnail needs
+
+
+# Per thread (and per task): a ContextVar never leaks a decode to another thread or call.
+_shared = ContextVar("mediadmin.thumbnail_engine.shared", default=None)
+
+
+@contextmanager
+def shared_decode(name, plan):
+    """Within the block, decode the stored image `name` once for all the thumbnails made of it.
+
+    `plan` lists the (geometry string, sorl options) of those thumbnails: a JPEG is decoded
+    at the scale the largest of them needs, and each thumbnail starts from a copy of that
+    image. Thumbnails with a cropbox or remove_border keep their own decode. The decoded
+    image is dropped when the block ends. Yields the state (shared_state() returns it too).
+    """
+    state = _Shared(name, [(geometry, opts) for geometry, opts in plan if _shareable(opts)])
+    token = _shared.set(state)
+    try:
+        yield state
+    finally:
+        _shared.reset(token)
+        state.opened = state.decoded = None
+
+
+def shared_state():
+    """The current shared_decode() state, or None outside such a block."""
+    return _shared.get()
+
+
+def _shareable(options):
+    # Both work on full-size pixels of their own (see _draft); they keep the per-thumbnail path.
+    return not options.get("cropbox") and not options.get("remove_border")
+
+
 class Engine(pil_engine.Engine):
     """sorl's PIL engine, decoding JPEGs at reduced scale and reducing before resampling."""
 
     def get_image(self, source):
         """Open the source with the allowed formats only (never EPS or other plugins)."""
-        return imaging.open_restricted(BytesIO(source.read()))
+        image = imaging.open_restricted(BytesIO(source.read()))
+        state = _shared.get()
+        if state is not None and source.name == state.name:
+            state.opened = image  # create() will start from the shared decode instead
+        return image
 
     def is_valid_image(self, raw_data):
         """True when the bytes are a complete image in an allowed format."""
@@ -41,10 +95,43 @@ class Engine(pil_engine.Engine):
         return True
 
     def create(self, image, geometry, options):
-        """Take the first frame of an animation, decode a JPEG at reduced scale, then run sorl."""
+        """Take the first frame of an animation, decode a JPEG at reduced scale, then run sorl.
+
+        In a shared_decode() block, start from a copy of the source's one shared decode.
+        """
+        shared = self._shared_copy(image, options)
+        if shared is not None:
+            return super().create(shared, geometry, options)
         image = self._first_frame(image, options)
         image = self._draft(image, geometry, options)
         return super().create(image, geometry, options)
+
+    def _shared_copy(self, image, options):
+        # A copy: sorl's steps may change an image in place (rounded's putalpha).
+        state = _shared.get()
+        if state is None or image is not state.opened or not _shareable(options):
+            return None
+        if state.decoded is None:
+            state.decoded = self._decode_for(image, state.plan)
+        return state.decoded.copy()
+
+    def _decode_for(self, image, plan):
+        # Decodes the first frame (a still image: what _first_frame gives an animation), for
+        # a JPEG at the largest scale any planned thumbnail needs.
+        if self._draftable(image, {}):
+            factors = [self._draft_factor(image, self._planned_geometry(image, geometry, opts), opts)
+                       for geometry, opts in self._filled(plan)]
+            self._apply_draft(image, max(factors, default=1))
+        image.load()
+        return image
+
+    def _filled(self, plan):
+        # The options as sorl's backend completes them (crop, upscale, cropbox...).
+        return [(geometry, {**default.backend.default_options, **opts}) for geometry, opts in plan]
+
+    def _planned_geometry(self, image, geometry_string, options):
+        # What sorl's backend computes before calling create() (_create_thumbnail).
+        return parse_geometry(geometry_string, self.get_image_ratio(image, options))
 
     def _first_frame(self, image, options):
         # A thumbnail of an animation is its first frame, a still image. Other formats already
@@ -57,17 +144,27 @@ class Engine(pil_engine.Engine):
         return frame
 
     def _draft(self, image, geometry, options):
+        if not self._draftable(image, options):
+            return image
+        return self._apply_draft(image, self._draft_factor(image, geometry, options))
+
+    def _draftable(self, image, options):
         # Image.draft() only works before the pixels are decoded, and only for JPEG;
         # a cropbox or border removal works in full-size pixels, so those keep it off.
         # MPO is how Pillow opens many camera JPEGs (a JPEG plus a preview image).
-        if image.format not in ("JPEG", "MPO") or options.get("cropbox") or options.get("remove_border"):
-            return image
+        return image.format in ("JPEG", "MPO") and _shareable(options)
+
+    def _draft_factor(self, image, geometry, options):
+        # The scale to decode at: REDUCING_GAP times the target (and its alternative resolutions).
         width, height = image.size
         oriented = (height, width) if self.flip_dimensions(image, options=options) else (width, height)
         factor = self._calculate_scaling_factor(*oriented, geometry, options)
-        factor *= REDUCING_GAP * max([1, *sorl_settings.THUMBNAIL_ALTERNATIVE_RESOLUTIONS])
+        return factor * REDUCING_GAP * max([1, *sorl_settings.THUMBNAIL_ALTERNATIVE_RESOLUTIONS])
+
+    def _apply_draft(self, image, factor):
         if factor >= 1:
             return image
+        width, height = image.size
         image.draft(None, (max(1, int(width * factor)), max(1, int(height * factor))))
         if image.size != (width, height):
             image.info[_FULL_SIZE] = (width, height)
@@ -99,19 +196,27 @@ class Engine(pil_engine.Engine):
         return None
 
     def _scale(self, image, width, height):
-        # reduce() is a fast box filter; LANCZOS then works on a small image.
-        factor = min(image.width // max(1, round(width * REDUCING_GAP)),
-                     image.height // max(1, round(height * REDUCING_GAP)))
-        if factor >= 2 and image.mode in _REDUCIBLE:
-            image = image.reduce(factor)
-        return image.resize((width, height), resample=pil_engine.ANTIALIAS)
+        # reduce() is a fast box filter; LANCZOS then works on a small image. Pillow's
+        # reducing_gap does both and maps the reduced pixels back exactly, also when the
+        # factor does not divide the size (a shared decode reduces by up to ~12).
+        gap = REDUCING_GAP if image.mode in _REDUCIBLE else None
+        return image.resize((width, height), resample=pil_engine.ANTIALIAS, reducing_gap=gap)
 
     def _get_exif_orientation(self, image):
         # getexif() reads JPEG, PNG (eXIf) and WebP alike; sorl's _getexif() is JPEG-only.
         try:
-            return image.getexif().get(EXIF_ORIENTATION)
+            return self._exif_source(image).getexif().get(EXIF_ORIENTATION)
         except Exception:
             return None
+
+    def _exif_source(self, image):
+        # A PNG's getexif() decodes all its pixels (an eXIf chunk may follow them), and sorl
+        # asks for the orientation of every opening of the source to compute the ratio: in a
+        # shared_decode() block, the shared decode answers for them, from the same bytes.
+        state = _shared.get()
+        if state is not None and state.decoded is not None and image is state.opened:
+            return state.decoded
+        return image
 
     def _orientation(self, image):
         # exif_transpose also drops the tag, so later steps do not flip the size again.

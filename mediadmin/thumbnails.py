@@ -6,6 +6,7 @@ the sizes are made after an upload commits, by the task in tasks.py (schedule())
 entries with one query first. A source that cannot be thumbnailed shows the placeholder, is
 logged once and is not tried again until it changes (or RETRY_AFTER passes).
 """
+import contextlib
 import functools
 import io
 import logging
@@ -25,7 +26,7 @@ from sorl.thumbnail.images import ImageFile, deserialize_image_file
 from sorl.thumbnail.kvstores.base import add_prefix
 from sorl.thumbnail.kvstores.cached_db_kvstore import EMPTY_VALUE
 
-from . import imaging
+from . import imaging, thumbnail_engine
 
 logger = logging.getLogger(__name__)
 
@@ -238,15 +239,26 @@ def missing_sizes(field_file, sizes=None, check_files=False):
     return missing
 
 
-def warm(field_file, sizes=None):
-    """Make the thumbnails of one image in the given (default: all) named sizes; return how many exist."""
+def warm(field_file, sizes=None, share_decode=True):
+    """Make the thumbnails of one image in the given (default: all) named sizes; return how many exist.
+
+    The source is read from storage once and, with share_decode, decoded once for all the
+    sizes (a JPEG at the scale the largest one needs); nothing is kept after the call.
+    """
+    sizes = list(sizes or settings.MEDIADMIN_THUMBNAIL_SIZES)
     made = 0
-    with source_cache():  # the source is read from storage once for all its sizes
-        for size_name in sizes or settings.MEDIADMIN_THUMBNAIL_SIZES:
+    with source_cache(), _decoded_once(field_file, sizes, share_decode):
+        for size_name in sizes:
             if thumbnail(field_file, size_name, make=True) is not None:
                 made += 1
     cache.delete(_pending_key(field_file))
     return made
+
+
+def _decoded_once(field_file, sizes, enabled):
+    if not enabled or not field_file:
+        return contextlib.nullcontext()
+    return thumbnail_engine.shared_decode(field_file.name, [size_spec(size) for size in sizes])
 
 
 def warm_product(product):
