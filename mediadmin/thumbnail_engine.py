@@ -29,6 +29,11 @@ REDUCING_GAP = 2.0
 # Keys stored in Image.info (copied by every Pillow transform) to scale from the full size.
 _FULL_SIZE = "mediadmin.full_size"
 _DRAFT_SIZE = "mediadmin.draft_size"
+# A source that cannot be decoded at reduced scale (not a JPEG) is shared only up to this many
+# pixels: the shared decode stays in memory beside each size's working copy, so a 40 MP RGBA
+# PNG would hold about 320 MB instead of 160 MB. JPEGs are shared at any size: their shared
+# decode is at reduced scale, no larger than what the largest size decoded on its own.
+SHARED_DECODE_MAX_PIXELS = 8_000_000
 # Modes Image.reduce() handles (it premultiplies LA and RGBA itself).
 _REDUCIBLE = {"L", "LA", "RGB", "RGBA", "RGBa", "La", "I", "F", "CMYK"}
 
@@ -111,6 +116,9 @@ class Engine(pil_engine.Engine):
         state = _shared.get()
         if state is None or image is not state.opened or not _shareable(options):
             return None
+        if state.decoded is None and not self._draftable(image, {}) and \
+                image.width * image.height > SHARED_DECODE_MAX_PIXELS:
+            return None  # a large PNG/WebP/GIF: one full decode kept beside a working copy costs too much memory
         if state.decoded is None:
             state.decoded = self._decode_for(image, state.plan)
         return state.decoded.copy()

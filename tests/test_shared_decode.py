@@ -118,6 +118,19 @@ def test_a_png_is_decoded_once_too(media_root, decodes):
         assert mean_difference(thumb, sorls) < 1.5, size
 
 
+def test_a_png_over_the_sharing_limit_keeps_a_decode_per_size(media_root, decodes, monkeypatch):
+    """Memory first: a large non-JPEG is not held decoded beside each size's working copy."""
+    from mediadmin import thumbnail_engine
+
+    monkeypatch.setattr(thumbnail_engine, "SHARED_DECODE_MAX_PIXELS", 1200 * 800 - 1)
+    buf = io.BytesIO()
+    Image.open(io.BytesIO(photo_like_image(1200, 800, seed=4))).convert("RGBA").save(buf, "PNG")
+    image = _stored(media_root, "large.png", buf.getvalue())
+    decodes.clear()
+    assert thumbnails.warm(image) == len(SIZES)
+    assert len(decodes) >= len(SIZES)
+
+
 def test_exif_orientation_is_respected_from_the_shared_decode(media_root, decodes):
     data = _jpeg_with_orientation(6)  # stored landscape, shown rotated 90° clockwise
     image = _stored(media_root, "rotated.jpg", data)
