@@ -3,9 +3,13 @@ import hashlib
 import json
 import time
 
+import importlib
+
 import pytest
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from mediadmin import audit, thumbnails
 from mediadmin.audit import trash as trash_mod
@@ -255,6 +259,82 @@ def test_a_file_stored_after_its_folder_was_listed_is_not_reported_missing(media
 
     report = audit.scan(default_storage, progress=file_arrives)
     assert report.missing == []
+
+
+scan_mod = importlib.import_module("mediadmin.audit.scan")  # `audit.scan` is the function
+
+
+def _during_the_listing(monkeypatch, action, hide=()):
+    """Run `action` once the scan has read the rows, before it takes the first listed batch.
+
+    Names in `hide` are left out of the listing, as when its folder is read after `action`.
+    """
+    real = scan_mod.iter_batches
+
+    def listing(*args, **kwargs):
+        batches = real(*args, **kwargs)
+
+        def consumed():
+            try:
+                action()
+                for folder, batch in batches:
+                    yield folder, [f for f in batch if f[0] not in hide]
+            finally:
+                batches.close()
+        return consumed()
+
+    monkeypatch.setattr(scan_mod, "iter_batches", listing)
+
+
+def test_a_row_committed_after_the_rows_were_read_is_not_an_orphan(media_root, monkeypatch):
+    """The rows are read while the storage is listed: a file saved with its row meanwhile is used."""
+    name = store(default_storage, "product_images/saved-during-the-scan.jpg")
+
+    def row_commits():
+        product = Product(name="Saved during the scan")
+        product.image.name = name
+        product.save()
+
+    _during_the_listing(monkeypatch, row_commits)
+    report = audit.audit()
+    assert [f.name for f in report.orphans] == []
+
+
+def test_a_row_deleted_or_changed_during_the_listing_is_not_reported_missing(media_root, monkeypatch):
+    """Rows read before the listing whose file went with them (deleted, or given another file)."""
+    deleted, changed, ghost = factories.product("Deleted"), factories.product("Changed"), factories.product("Ghost")
+    old_names = [deleted.image.name, changed.image.name]
+    default_storage.delete(ghost.image.name)  # really missing, before and after
+
+    def rows_change():
+        deleted.delete()
+        changed.image = factories.image_upload("replacement.jpg")
+        changed.save()
+        for name in old_names:  # django-cleanup removes them on commit; make sure
+            if default_storage.exists(name):
+                default_storage.delete(name)
+
+    _during_the_listing(monkeypatch, rows_change, hide=old_names)
+    report = audit.audit()
+    assert [(ref.pk, name) for ref, name in report.missing] == [(ghost.pk, ghost.image.name)]
+    assert report.orphans == []
+
+
+def test_only_orphans_newer_than_the_slack_are_asked_about_again(media_root):
+    """An old orphan costs no query; a recent one costs one IN (...) per file field."""
+    factories.product("Chair")
+    make_old(default_storage, store(default_storage, "product_images/old.jpg"))
+
+    def rechecks():
+        with CaptureQueriesContext(connection) as queries:
+            report = audit.audit()
+        return report, [q["sql"] for q in queries.captured_queries if " IN (" in q["sql"]]
+
+    report, queries = rechecks()
+    assert [f.name for f in report.orphans] == ["product_images/old.jpg"] and queries == []
+    store(default_storage, "product_images/new.jpg")
+    report, queries = rechecks()
+    assert len(report.orphans) == 2 and len(queries) == len(audit.file_fields(default_storage))
 
 
 @pytest.mark.parametrize("mine, theirs, inner", [

@@ -148,3 +148,22 @@ def test_files_and_folders_deleted_during_the_python_walk_are_left_out(media_roo
     monkeypatch.setattr(os, "scandir", scandir_then_delete)
     after = {item[0] for _f, item in _listed(storage, SKIP)}
     assert after == before - {"product_images/chair.jpg", "documents/deep/er/manual.pdf"}
+
+
+def test_find_runs_before_the_first_batch_is_asked_for_and_close_stops_it(media_root, monkeypatch):
+    """The scan reads the rows while find lists: find starts at once, and closing the listing
+    unread (the rows could not be read, say) stops find and its reading thread."""
+    _tree(media_root)
+    started = []
+    real_popen = findwalk.subprocess.Popen
+
+    def popen(*args, **kwargs):
+        started.append(real_popen(*args, **kwargs))
+        return started[-1]
+
+    monkeypatch.setattr(findwalk.subprocess, "Popen", popen)
+    batches = listing.iter_batches(FileSystemStorage(location=media_root), SKIP)
+    assert len(started) == 1  # find is running (or done) before a batch is asked for
+    batches.close()
+    assert started[0].returncode is not None
+    assert not any(t.name == "find-drain" for t in threading.enumerate())

@@ -4,23 +4,28 @@ A walk in Python pays, under the GIL, for a DirEntry, a stat_result and a tuple 
 on top of the `stat` itself. `find -printf` makes the `stat` calls (relative to each
 folder) in its own process while this one parses what it has printed so far, a quarter
 of a megabyte at a time, with str.split and int/float mapped in C, and the scan builds
-its map of names as the batches come. Nothing here is required: when find is missing or
+its map of names as the batches come. find starts as soon as `find_batches` is called,
+and a thread reads its pipe into a queue from then on (os.read releases the GIL), so
+find never waits on a full pipe while the caller does something else first (the scan
+reads the database rows). Nothing here is required: when find is missing or
 is not GNU find (no -printf), the caller walks in Python; when it fails
 part-way (an unreadable folder) the scan stops with an error, as the walk in Python
 does. A file or folder removed during the scan is left out, not an error.
 """
 import os
+import queue
 import re
 import shutil
 import subprocess
+import threading
 from itertools import groupby
 
 # Per file: the start point it was found under (a top-level folder), size, mtime, name.
 FORMAT = "%H\\0%s\\0%T@\\0%p\\0"
 FIELDS = 4
 READ = 1 << 16           # per os.read (more would allocate a large buffer for each 4 KiB write)
-PARSE = 1 << 18          # parsed at a time: small enough that find rarely waits on a full pipe
-PIPE_SIZE = 1 << 20      # Linux lets find run up to this far ahead while a block is parsed
+PARSE = 1 << 18          # parsed at a time
+PIPE_SIZE = 1 << 20      # Linux lets find run this far ahead while the reading thread waits for the GIL
 _OPERATOR = ("-", "!", "(", ")", ",")  # find would read a start point like these as an expression
 _GLOB = re.compile(r"([*?\[\\])")
 
@@ -33,10 +38,11 @@ def find_batches(root, folders, skip=()):
     """Batches (folder, [(name, size, mtime), ...]) of the files under top-level `folders` of `root`.
 
     Names are relative to `root` ("folder/sub/file.jpg"); only regular files, symlinks are
-    not followed. `skip` holds folder prefixes ("a/b/") that are left out. Returns an
-    iterator that yields while find still runs, or None when find cannot be used. The
-    iterator raises Unavailable if find fails before a batch came out (walk in Python
-    then), OSError if it fails later (an unreadable folder).
+    not followed. `skip` holds folder prefixes ("a/b/") that are left out. find is running
+    when this returns: an iterator that yields while find still runs (its close() stops
+    find, even before the first batch), or None when find cannot be used. The iterator
+    raises Unavailable if find fails before a batch came out (walk in Python then),
+    OSError if it fails later (an unreadable folder).
     """
     find = shutil.which("find") if os.name == "posix" else None
     if find is None or not folders or any(f.startswith(_OPERATOR) for f in folders):
@@ -49,15 +55,21 @@ def find_batches(root, folders, skip=()):
                                 stderr=subprocess.DEVNULL, env={**os.environ, "LC_ALL": "C"})
     except OSError:
         return None
-    return _listed(proc, root)
+    batches = _listed(proc, root)
+    next(batches)  # runs up to its first yield: the pipe is drained, and close() stops find
+    return batches
 
 
 def _listed(proc, root):
+    """Batches of a running find; yields None once first, when the drain thread runs."""
     listed = False
+    chunks = queue.SimpleQueue()
+    _widen(proc.stdout.fileno())
+    drain = threading.Thread(target=_drain, args=(proc.stdout, chunks), name="find-drain", daemon=True)
+    drain.start()
     try:
-        fd = proc.stdout.fileno()
-        _widen(fd)
-        for batch in _batches(fd):
+        yield None
+        for batch in _batches(chunks):
             listed = True
             yield batch
     except OSError as exc:  # output that is not find -printf's (another find)
@@ -69,6 +81,7 @@ def _listed(proc, root):
         proc.kill()
         raise
     finally:
+        drain.join()  # at the end of find's output, reached at once once find is killed
         proc.stdout.close()
         proc.wait()
     if proc.returncode and not listed:
@@ -99,24 +112,45 @@ def _prune(skip):
     return ["-type", "d", "(", *tests, ")", "-prune", "-o"]
 
 
-def _batches(fd):
-    """Parse find's output as it comes, PARSE bytes at a time."""
-    tail, chunks, size = b"", [], 0
+def _drain(pipe, chunks):
+    """Put everything read from `pipe` on the queue `chunks`, then b"" (or the OSError)."""
+    fd = pipe.fileno()
+    try:
+        while True:
+            chunk = os.read(fd, READ)
+            chunks.put(chunk)
+            if not chunk:
+                return
+    except OSError as exc:
+        chunks.put(exc)
+
+
+def _batches(chunks):
+    """Parse find's output as it comes off the queue, PARSE bytes at a time."""
+    tail = b""
     while True:
-        chunk = os.read(fd, READ)
-        if chunk:
-            chunks.append(chunk)
-            size += len(chunk)
-            if size < PARSE:
-                continue
+        data, ended = _take(chunks)
         batches = []
-        tail = _parse(tail + b"".join(chunks), batches)
-        chunks, size = [], 0
+        tail = _parse(tail + data, batches)
         yield from batches
-        if not chunk:
+        if ended:
             if tail:
                 raise OSError("find's output ended in the middle of a file's record.")
             return
+
+
+def _take(chunks):
+    """(at least PARSE bytes of output, or all that is left; True when the output ended)."""
+    parts, size = [], 0
+    while size < PARSE:
+        chunk = chunks.get()
+        if isinstance(chunk, OSError):
+            raise chunk
+        if not chunk:
+            return b"".join(parts), True
+        parts.append(chunk)
+        size += len(chunk)
+    return b"".join(parts), False
 
 
 def _parse(data, batches):

@@ -97,20 +97,41 @@ def _size_and_time(storage):
 
 
 def _iter_local(storage, skip):
-    root = storage.location
+    """Batches of a local storage; GNU find, when it is used, is running when this returns.
+
+    The returned generator has already run up to its first (empty) yield, so find lists
+    while the caller does other work, and close() stops find even before the first batch.
+    """
+    batches = _local_batches(storage.location, skip)
+    next(batches)
+    return batches
+
+
+def _local_batches(root, skip):
     if not os.path.isdir(root):
+        yield None
         return
     entries, files = _read_folder(root, "")
-    yield "", files
     folders = [e.name for e in entries
                if e.is_dir(follow_symlinks=False) and not _under(f"{e.name}/", skip)]
     found = find_batches(root, folders, skip)
-    if found is not None:
-        try:
-            yield from found
-            return
-        except Unavailable:  # e.g. a find without -printf: nothing was listed, walk in Python
-            pass
+    try:
+        yield None
+        yield "", files
+        if found is not None:
+            try:
+                yield from found
+                return
+            except Unavailable:  # e.g. a find without -printf: nothing was listed, walk in Python
+                pass
+        yield from _walk(root, folders, skip)
+    finally:
+        if found is not None:
+            found.close()
+
+
+def _walk(root, folders, skip):
+    """Batches of the top-level `folders` of `root`, walked in Python."""
     stack = [(os.path.join(root, name), f"{name}/") for name in reversed(folders)]
     while stack:
         path, prefix = stack.pop()
