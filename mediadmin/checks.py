@@ -7,6 +7,7 @@ from PIL import Image, features
 
 from . import imaging
 
+# The Pillow feature each format needs, for reading uploads and for writing thumbnails.
 _CODECS = {"JPEG": "jpg", "PNG": "zlib", "WEBP": "webp"}
 
 
@@ -115,14 +116,11 @@ def check_s3_overwrite_off(app_configs, **kwargs):
     return errors
 
 
-THUMBNAIL_FORMATS = {"JPEG": "jpg", "PNG": "zlib", "WEBP": "webp"}
-
-
 @register(Tags.compatibility)
 def check_thumbnail_format(app_configs, **kwargs):
     """MEDIADMIN_THUMBNAIL_FORMAT must be empty or a format sorl can write with this Pillow."""
     fmt = settings.MEDIADMIN_THUMBNAIL_FORMAT
-    if not fmt or (fmt in THUMBNAIL_FORMATS and features.check(THUMBNAIL_FORMATS[fmt])):
+    if not fmt or (fmt in _CODECS and features.check(_CODECS[fmt])):
         return []
     return [Error(
         f"MEDIADMIN_THUMBNAIL_FORMAT is {fmt!r}, which thumbnails cannot be written in.",

@@ -5,6 +5,7 @@ goes through `pre_save`, so nothing reaches storage without being recognised,
 renamed with the extension of its detected type and, for images, re-encoded
 (EXIF orientation applied, metadata and trailing bytes dropped).
 """
+import hashlib
 import logging
 
 from django.core.exceptions import ValidationError
@@ -95,6 +96,11 @@ class SafeImageField(_SafeFileMixin, models.ImageField):
 
     default_validators = [validators.validate_image_file]
 
+    def __init__(self, *args, hash_field=None, **kwargs):
+        """`hash_field`, like `width_field`: a model field to fill with the stored bytes' SHA-256."""
+        self.hash_field = hash_field
+        super().__init__(*args, **kwargs)
+
     def formfield(self, **kwargs):
         """Use SafeImageFormField rather than Django's forms.ImageField."""
         return super().formfield(**{"form_class": SafeImageFormField, **kwargs})
@@ -103,6 +109,9 @@ class SafeImageField(_SafeFileMixin, models.ImageField):
         """Check the image again and return its cleaned re-encoding."""
         info = validators.inspect_image(field_file)
         data = imaging.sanitize(field_file, info)
-        content = ContentFile(data)
+        if self.hash_field:
+            setattr(field_file.instance, self.hash_field, hashlib.sha256(data).hexdigest())
+        # Named, so Django's width_field/height_field fill reads the stored bytes' size.
+        content = ContentFile(data, name=f"image.{info.extension}")
         content.content_type = Image.MIME.get(info.format, "application/octet-stream")
         return content, info.extension

@@ -75,6 +75,7 @@ class ProductImage(models.Model):
     )
     image = SafeImageField(
         _("image"), upload_to="product_gallery/", width_field="width", height_field="height", db_index=True,
+        hash_field="sha256",
     )
     alt_text = models.CharField(_("alt text"), max_length=250, blank=True, default="")
     position = models.PositiveIntegerField(_("position"), default=0, db_index=True)

@@ -21,6 +21,12 @@ def file_fingerprint(fileobj):
     return size, digest.hexdigest()
 
 
+def stored_fingerprint(storage, name):
+    """Return (size, sha256 hex) of a file already in `storage`, read in chunks."""
+    with storage.open(name, "rb") as fileobj:
+        return file_fingerprint(fileobj)
+
+
 def document_fill_metadata(*, document: ProductDocument, user=None) -> ProductDocument:
     """Compute size, type, checksum and original name of a newly assigned document file."""
     field_file = document.file

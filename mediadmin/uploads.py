@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
-from . import filenames, filesafety, imaging, services, thumbnails
+from . import filenames, filesafety, imaging, services
 from .fields import StorageWriteError
 from .models import Product, ProductDocument, ProductImage
 
@@ -86,28 +86,11 @@ def find_duplicate_image(*, product: Product, sha256: str, exclude_pk=None):
     return product.images.filter(sha256=sha256).exclude(pk=exclude_pk).order_by("pk").first()
 
 
-def _stored_sha256(field_file) -> str:
-    with field_file.storage.open(field_file.name, "rb") as fileobj:
-        return services.file_fingerprint(fileobj)[1]
-
-
-def _stored_fingerprint(field_file) -> tuple[str, int, int]:
-    """sha256, width and height of a stored image, read from storage (what was really kept).
-
-    The field re-encodes (and may rotate) the upload, and its save leaves the dimension
-    fields empty, so both are read back from the stored bytes.
-    """
-    with field_file.storage.open(field_file.name, "rb") as fileobj:
-        sha256 = services.file_fingerprint(fileobj)[1]
-        info = imaging.probe(fileobj)
-    return sha256, info.width, info.height
-
-
 def _fill_missing_image_hashes(product: Product, exclude_pk=None) -> None:
     """Gallery rows saved without a hash (e.g. through the inline) get theirs computed once."""
     for image in product.images.filter(sha256="").exclude(pk=exclude_pk):
         try:
-            digest = _stored_sha256(image.image)
+            digest = services.stored_fingerprint(image.image.storage, image.image.name)[1]
         except OSError:
             logger.warning("Cannot hash missing gallery file %r", image.image.name)
             continue
@@ -158,13 +141,10 @@ def gallery_image_upload(*, product: Product, uploaded_file, user=None,
         _lock_product(product)
         last = product.images.aggregate(last=Max("position"))["last"]
         image.position = 0 if last is None else last + 1
-        image.save()
-        image.sha256, image.width, image.height = _stored_fingerprint(image.image)
+        image.save()  # the field fills sha256, width and height from the stored bytes
         _refuse_duplicate(find_duplicate_image, product, image.sha256, uploaded_file, allow_duplicate,
                           exclude_pk=image.pk)
-        ProductImage.objects.filter(pk=image.pk).update(
-            sha256=image.sha256, width=image.width, height=image.height)
-        transaction.on_commit(lambda: thumbnails.warm(image.image))
+        # Thumbnails: receivers.schedule_new_images queues them once the row commits.
 
     try:
         _write_atomically(write_row)

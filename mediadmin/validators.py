@@ -1,7 +1,6 @@
 """Validation of uploaded files by content, size and pixel count, never by name."""
 import logging
 import re
-import warnings
 import zipfile
 
 from django.conf import settings
@@ -71,27 +70,28 @@ def inspect_image(fileobj):
 def _inspect_image(fileobj):
     name = _display_name(fileobj)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            info = imaging.probe(fileobj)
-            if info.frames > settings.MEDIADMIN_MAX_IMAGE_FRAMES:
-                raise ValidationError(
-                    _("%(name)s has %(frames)d frames; the limit is %(limit)d."),
-                    code="too_many_frames",
-                    params={"name": name, "frames": info.frames,
-                            "limit": settings.MEDIADMIN_MAX_IMAGE_FRAMES},
-                )
-            if info.pixels > settings.MEDIADMIN_MAX_IMAGE_PIXELS:
-                raise ValidationError(
-                    _("%(name)s has %(mp).1f megapixels; the limit is %(limit).0f."),
-                    code="too_many_pixels",
-                    params={"name": name, "mp": info.pixels / 1e6,
-                            "limit": settings.MEDIADMIN_MAX_IMAGE_PIXELS / 1e6},
-                )
-            imaging.decode_fully(fileobj)
+        # No warnings.catch_warnings() here: it swaps the process-wide filters and is not
+        # thread-safe. The pixel budget below refuses bombs from the header, before any
+        # decode; Pillow itself raises DecompressionBombError past twice its own limit.
+        info = imaging.probe(fileobj)
+        if info.frames > settings.MEDIADMIN_MAX_IMAGE_FRAMES:
+            raise ValidationError(
+                _("%(name)s has %(frames)d frames; the limit is %(limit)d."),
+                code="too_many_frames",
+                params={"name": name, "frames": info.frames,
+                        "limit": settings.MEDIADMIN_MAX_IMAGE_FRAMES},
+            )
+        if info.pixels > settings.MEDIADMIN_MAX_IMAGE_PIXELS:
+            raise ValidationError(
+                _("%(name)s has %(mp).1f megapixels; the limit is %(limit).0f."),
+                code="too_many_pixels",
+                params={"name": name, "mp": info.pixels / 1e6,
+                        "limit": settings.MEDIADMIN_MAX_IMAGE_PIXELS / 1e6},
+            )
+        imaging.decode_fully(fileobj)
     except ValidationError:
         raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+    except Image.DecompressionBombError:
         raise ValidationError(_("%(name)s is too large to decode safely."),
                               code="too_many_pixels", params={"name": name})
     except UnidentifiedImageError:

@@ -81,7 +81,9 @@ def test_gallery_upload_appends_with_dimensions_and_hash(media_root):
 
 def test_gallery_duplicate_detected_for_rows_saved_before_hashes():
     product = factories.product(with_image=False)
-    old = factories.gallery_image(product)  # saved by the inline: no hash yet
+    old = factories.gallery_image(product)
+    ProductImage.objects.filter(pk=old.pk).update(sha256="")  # a row from before the field hashed
+    old.refresh_from_db()
     assert old.sha256 == ""
     with old.image.open("rb") as f:
         same = SimpleUploadedFile("again.png", f.read(), content_type="image/png")
@@ -412,3 +414,16 @@ def test_simultaneous_uploads_of_the_same_file_keep_one(files_in):
         statuses = sorted(pool.map(upload, range(8)))
     assert statuses == ["duplicate"] * 7 + ["uploaded"]
     assert ProductDocument.objects.count() == 1 and len(files_in("documents")) == 1
+
+
+def test_a_gallery_image_saved_by_any_path_gets_its_hash_and_size_from_the_stored_bytes(files_in):
+    """The field fills sha256 (and Django width/height) on save: the inline and load_demo too."""
+    import hashlib
+
+    product = factories.product("Any path", with_image=False)
+    image = ProductImage(product=product, image=factories.image_upload("g.png", "PNG", size=(300, 200)))
+    image.save()
+    image.refresh_from_db()
+    assert (image.width, image.height) == (300, 200)
+    with image.image.open("rb") as stored:
+        assert image.sha256 == hashlib.sha256(stored.read()).hexdigest()

@@ -1,8 +1,8 @@
 """sorl-thumbnail's cache seen from the storage: which thumbnails are stale, and why."""
 import json
 
-from django.conf import settings
 from sorl.thumbnail import default
+from sorl.thumbnail.conf import settings as sorl_settings
 from sorl.thumbnail.images import ImageFile
 from sorl.thumbnail.kvstores.cached_db_kvstore import KVStore as CachedDbKVStore
 
@@ -16,7 +16,7 @@ SOURCE_ORPHAN = "source_orphan"  # its source is an orphan that no row reference
 
 def prefix():
     """The folder sorl writes thumbnails to (THUMBNAIL_PREFIX, default `cache/`)."""
-    value = getattr(settings, "THUMBNAIL_PREFIX", "cache/") or "cache/"
+    value = sorl_settings.THUMBNAIL_PREFIX or "cache/"
     return value if value.endswith("/") else value + "/"
 
 
@@ -40,7 +40,7 @@ def _raw_entries(kv_prefix):
 
 def thumbnail_sources():
     """Map each thumbnail name known to sorl's key-value store to its source's name."""
-    key_prefix = getattr(settings, "THUMBNAIL_KEY_PREFIX", "sorl-thumbnail")
+    key_prefix = sorl_settings.THUMBNAIL_KEY_PREFIX
     names, lists = {}, {}
     for raw_key, value in _raw_entries(f"{key_prefix}||"):
         _, identity, key = raw_key.split("||", 2)

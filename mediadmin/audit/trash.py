@@ -1,6 +1,5 @@
 """Quarantine: orphans move into a trash batch, come back byte for byte, and go for good later."""
 import calendar
-import hashlib
 import json
 import logging
 import re
@@ -14,6 +13,7 @@ from django.core.files.base import ContentFile, File
 from django.core.files.storage import FileSystemStorage, storages
 
 from . import thumbs
+from ..services import stored_fingerprint
 from .references import is_referenced
 
 logger = logging.getLogger(__name__)
@@ -21,7 +21,6 @@ logger = logging.getLogger(__name__)
 BATCH_PATTERN = re.compile(r"^\d{8}T\d{6}Z-[0-9a-f]{6}$")
 MANIFEST = "manifest.json"
 FILES = "files/"
-CHUNK = 256 * 1024
 
 
 @dataclass(frozen=True)
@@ -67,11 +66,7 @@ def check_batch_id(batch):
 
 def sha256_of(storage, name):
     """SHA-256 hex digest of a stored file, read in chunks."""
-    digest = hashlib.sha256()
-    with storage.open(name, "rb") as fh:
-        for chunk in iter(lambda: fh.read(CHUNK), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+    return stored_fingerprint(storage, name)[1]
 
 
 def _copy(src, name, dst, dst_name):
