@@ -90,43 +90,49 @@ def clear_names():
 
 
 def known(field_file, size_name):
-    """The thumbnail if the key-value store says it was made, else None; never makes one."""
+    """The thumbnail if the key-value store says it was made, else None; never makes one.
+
+    What prefetch() attached to the file object answers first, without a lookup.
+    """
     if not field_file:
         return None
+    attached = field_file.__dict__.get(PREFETCHED, {})
+    if size_name in attached:
+        return attached[size_name]
     return default.kvstore.get(thumbnail_file(field_file, size_name))
 
 
 def prefetch(field_files, size_names):
     """Load the thumbnails of many images in the given sizes with at most one query.
 
-    Returns {(image name, size name): thumbnail} for those that exist; the others are
-    cached as absent, as sorl's own lookups do.
+    Each file object keeps what was found (and what was not), so known() and thumbnail(),
+    from templates, widgets or the admin, make no further lookup for it. Returns
+    {(image name, size name): thumbnail} for those that exist.
     """
     kvstore_prefetch = getattr(default.kvstore, "prefetch", None)
     if kvstore_prefetch is None:  # another kvstore: lookups stay one by one
         return {}
-    wanted = {(f.name, size): _thumbnail_name_and_key(f, size)[1]
-              for f in field_files if f for size in size_names}
+    field_files = [f for f in field_files if f]
+    wanted = {(f.name, size): _thumbnail_name_and_key(f, size)[1] for f in field_files for size in size_names}
     values = kvstore_prefetch(set(wanted.values()))
-    return {pair: deserialize_image_file(values[key])
-            for pair, key in wanted.items() if values.get(key) not in (None, EMPTY_VALUE)}
+    found = {pair: deserialize_image_file(values[key])
+             for pair, key in wanted.items() if values.get(key) not in (None, EMPTY_VALUE)}
+    for f in field_files:
+        attached = f.__dict__.setdefault(PREFETCHED, {})
+        attached.update((size, found.get((f.name, size))) for size in size_names)
+    return found
 
 
 def prefetch_objects(objects, fields_and_sizes):
-    """prefetch() for (image field, size) pairs of model instances; thumbnail_of() then reads them."""
+    """prefetch() for (image field, size) pairs of model instances, one query per pair."""
     objects = list(objects)
     for field_name, size_name in fields_and_sizes:
-        found = prefetch([getattr(obj, field_name) for obj in objects], [size_name])
-        for obj in objects:
-            name = getattr(obj, field_name).name
-            if (name, size_name) in found:
-                obj.__dict__.setdefault(PREFETCHED, {})[(field_name, size_name)] = found[name, size_name]
+        prefetch([getattr(obj, field_name) for obj in objects], [size_name])
 
 
 def thumbnail_of(obj, field_name, size_name):
-    """thumbnail() of an instance's image field, using what prefetch_objects() attached."""
-    prefetched = obj.__dict__.get(PREFETCHED, {}).get((field_name, size_name))
-    return prefetched or thumbnail(getattr(obj, field_name), size_name)
+    """thumbnail() of an instance's image field (prefetch_objects() has attached its entry)."""
+    return thumbnail(getattr(obj, field_name), size_name)
 
 
 def thumbnail(field_file, size_name, make=None):
@@ -142,7 +148,12 @@ def thumbnail(field_file, size_name, make=None):
         return found
     if make is None:
         make = settings.MEDIADMIN_THUMBNAIL_MAKE_IN_REQUEST
-    return _make(field_file, size_name) if make else _request_later(field_file)
+    if not make:
+        return _request_later(field_file)
+    made = _make(field_file, size_name)
+    if made is not None and PREFETCHED in field_file.__dict__:
+        field_file.__dict__[PREFETCHED][size_name] = made  # prefetched as absent: not any more
+    return made
 
 
 def _request_later(field_file):
@@ -233,6 +244,7 @@ def missing_sizes(field_file, sizes=None, check_files=False):
         if thumb is not None and check_files and not thumb.exists():
             # The store outlived the file (a cleared cache folder): forget the entry.
             default.kvstore.delete(thumb, delete_thumbnails=False)
+            field_file.__dict__.get(PREFETCHED, {}).pop(size, None)
             thumb = None
         if thumb is None:
             missing.append(size)
@@ -259,14 +271,6 @@ def _decoded_once(field_file, sizes, enabled):
     if not enabled or not field_file:
         return contextlib.nullcontext()
     return thumbnail_engine.shared_decode(field_file.name, [size_spec(size) for size in sizes])
-
-
-def warm_product(product):
-    """Make every named size of a product's main image and gallery images."""
-    if product.image:
-        warm(product.image)
-    for image in product.images.all():
-        warm(image.image)
 
 
 def warm_stored(model_label, pk, field_name, name):
@@ -334,6 +338,7 @@ def regenerate(field_file):
 
 def forget(field_file):
     """Delete an image's cached thumbnails, key-value entries and remembered failure."""
+    field_file.__dict__.pop(PREFETCHED, None)
     cache.delete(_failed_key(field_file))
     try:
         sorl_delete(field_file, delete_file=False)

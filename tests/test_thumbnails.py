@@ -255,3 +255,17 @@ def test_a_non_image_is_logged_once_by_mediadmin_alone(media_root, caplog):
     assert thumbnails.warm(product.image) == 0
     records = [r for r in caplog.records if r.levelno >= logging.WARNING]
     assert len(records) == 1 and "not an image in an allowed format" in records[0].getMessage()
+
+
+def test_after_a_prefetch_the_templates_lookups_are_answered_without_the_store(client, media_root, monkeypatch):
+    """The public list prefetches its cards: rendering them makes no key-value lookup per product."""
+    from django.urls import reverse
+    from sorl.thumbnail import default
+
+    for i in range(5):
+        thumbnails.warm(factories.product(f"Card {i}").image)
+    lookups = []
+    real_get = default.kvstore.get
+    monkeypatch.setattr(default.kvstore, "get", lambda *a, **k: lookups.append(a) or real_get(*a, **k))
+    page = client.get(reverse("product_list")).content.decode()
+    assert page.count("/media/cache/") == 5 and lookups == []
