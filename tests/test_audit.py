@@ -350,3 +350,16 @@ def test_nested_storage_roots(mine, theirs, inner):
     from mediadmin.audit.safety import _inside
 
     assert _inside(mine, theirs) == inner
+
+
+def test_restore_refuses_an_unknown_batch_and_a_batch_of_another_storage(media_root):
+    """The rule lives in the service: the command and the admin page only word the refusal."""
+    store(default_storage, "product_images/a.jpg", b"a")
+    result = audit.quarantine_orphans(audit.audit(), older_than=0)
+    with pytest.raises(audit.BatchRefused, match="No trash batch"):
+        audit.restore(default_storage, "20200101T000000Z-abcdef")
+    with pytest.raises(audit.BatchRefused, match="came from the storage 'default'"):
+        audit.restore(default_storage, result.batch, alias="private")
+    with pytest.raises(CommandError, match="No trash batch"):
+        call_command("cleanup_orphans", "--restore", "20200101T000000Z-abcdef", "--no-progress")
+    assert (media_root / ".trash" / result.batch).exists()  # nothing was restored

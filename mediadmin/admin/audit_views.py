@@ -94,7 +94,10 @@ def _batch_action(request, alias, action):
         purged = audit.purge(audit.trash_for(storage), batch=batch)
         return messages.success(request, _("Trash batch %(batch)s deleted for good.") % {"batch": batch}) \
             if purged else messages.error(request, _("No trash batch %(batch)s.") % {"batch": batch})
-    result = audit.restore(storage, batch)
+    try:
+        result = audit.restore(storage, batch, alias=alias)
+    except audit.BatchRefused as exc:
+        return messages.error(request, str(exc))
     messages.success(request, ngettext("Restored %(count)d file from batch %(batch)s.",
                                        "Restored %(count)d files from batch %(batch)s.",
                                        len(result.done)) % {"count": len(result.done), "batch": batch})

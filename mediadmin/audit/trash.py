@@ -202,10 +202,23 @@ def _restore_one(storage, trash, entry):
     return None
 
 
-def restore(storage, batch, *, trash=None):
-    """Put every file of a batch back under its original name; conflicts stay in the trash."""
+class BatchRefused(ValueError):
+    """A batch that cannot be restored here: it does not exist, or came from another storage."""
+
+
+def restore(storage, batch, *, trash=None, alias=None):
+    """Put every file of a batch back under its original name; conflicts stay in the trash.
+
+    Raises BatchRefused for an unknown batch, or (given the storage's `alias`) for a batch
+    quarantined from another storage that shares this trash.
+    """
     trash = trash or trash_for(storage)
     manifest = read_manifest(trash, check_batch_id(batch))
+    if not manifest["entries"] and not trash.storage.exists(trash.manifest_name(batch)):
+        raise BatchRefused(f"No trash batch {batch}.")
+    origin = manifest.get("storage")
+    if alias and origin and origin != alias:
+        raise BatchRefused(f"Batch {batch} came from the storage {origin!r}, not {alias!r}.")
     result, left = MoveResult(batch), []
     for entry in manifest["entries"]:
         reason = _restore_one(storage, trash, entry)

@@ -72,8 +72,13 @@ class Command(BaseCommand):
         return data
 
     def _restore(self, storage, batch):
-        self._check_batch(storage, batch)
-        result = audit.restore(storage, batch)
+        alias = self.options["storage"]
+        try:
+            result = audit.restore(storage, batch, alias=alias)
+        except audit.BatchRefused as exc:
+            raise CommandError(f"{exc} List this storage's batches with --storage {alias} --list-trash.")
+        except ValueError as exc:  # a malformed batch id
+            raise CommandError(f"{exc} List the batches with --list-trash.")
         for entry in result.done:
             self._say(f"  restored  {filesizeformat(entry.get('size') or 0):>10}  {entry['name']}")
         for name, reason in result.skipped:
