@@ -59,8 +59,13 @@ def _unique(arcname: str, seen: set) -> str:
     return candidate
 
 
-def product_entries(products) -> list[ArchiveEntry]:
-    """Every main image, document, gallery image and document of the products, with zip names."""
+def product_entries(products, *, include_document=None) -> list[ArchiveEntry]:
+    """Every main image, document, gallery image and document of the products, with zip names.
+
+    `include_document(document)` (e.g. permissions.may_download_document for the requesting
+    user) leaves out the ProductDocuments it refuses; None keeps only the public ones.
+    """
+    include_document = include_document or (lambda document: document.is_public)
     products = products.prefetch_related(
         Prefetch("images", queryset=ProductImage.objects.order_by("position", "id")),
         Prefetch("documents", queryset=ProductDocument.objects.order_by("id")),
@@ -72,7 +77,7 @@ def product_entries(products) -> list[ArchiveEntry]:
                  (f"{folder}/{_basename(product.document)}", product.document)]
         named += [(f"{folder}/images/{_basename(i.image)}", i.image) for i in product.images.all()]
         named += [(f"{folder}/documents/{d.original_name or _basename(d.file)}", d.file)
-                  for d in product.documents.all()]
+                  for d in product.documents.all() if include_document(d)]
         entries += [ArchiveEntry(_unique(name, seen), f) for name, f in named if f]
     return entries
 

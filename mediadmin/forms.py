@@ -1,5 +1,6 @@
 """Forms of the public site."""
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from . import imaging
 from .models import Product
@@ -9,8 +10,12 @@ from .widgets import IMAGE_ACCEPT
 class ProductForm(forms.ModelForm):
     """Staff form to create or edit a product's name, image and document.
 
-    Validation is the model fields' own (validators.py), the same as in the admin.
+    Validation is the model fields' own (validators.py), the same as in the admin. Unless
+    `allow_document` is true (permissions.may_set_product_document) the document field is left out,
+    and a document sent anyway is refused with a message rather than silently dropped.
     """
+
+    document_refused = _("You do not have permission to set the product's document.")
 
     class Meta:
         model = Product
@@ -20,3 +25,17 @@ class ProductForm(forms.ModelForm):
                 "accept": ",".join(IMAGE_ACCEPT.get(f, "") for f in imaging.allowed_formats()),
             }),
         }
+
+    def __init__(self, *args, allow_document=False, **kwargs):
+        """The form, without its document field when the user may not set documents."""
+        super().__init__(*args, **kwargs)
+        self.allow_document = allow_document
+        if not allow_document:
+            del self.fields["document"]
+
+    def clean(self):
+        """Refuse a document (or its clearing) from a user who may not set it."""
+        cleaned_data = super().clean()
+        if not self.allow_document and ("document" in self.files or "document-clear" in self.data):
+            raise forms.ValidationError(self.document_refused, code="permission_denied")
+        return cleaned_data

@@ -1,7 +1,20 @@
 """Reads: querysets for the admin and the public pages."""
+import re
+
 from django.db.models import Count, Prefetch
 
+from . import permissions
 from .models import Product, ProductDocument, ProductImage
+
+_ID = re.compile(r"\A[0-9]{1,19}\Z")  # ASCII digits only: int() would take " 1", "1_0", "+1", "١"
+MAX_ID = 2**63 - 1
+
+
+def product_by_id(raw):
+    """The product whose primary key `raw` (text from a URL) names, or None when unknown or malformed."""
+    if not isinstance(raw, str) or not _ID.match(raw) or int(raw) > MAX_ID:
+        return None
+    return Product.objects.filter(pk=int(raw)).first()
 
 
 def products_with_counts(queryset=None):
@@ -30,6 +43,8 @@ def download_for_stored_name(name):
     """The Download for a stored document name (gallery documents or a product's document)."""
     from .downloads import Download, content_type_for
 
+    if not name or "\x00" in name:  # no stored name has one; PostgreSQL refuses NUL in a query
+        return None
     document = ProductDocument.objects.filter(file=name).first()
     if document is not None:
         return Download(document.file, document.original_name or name.rsplit("/", 1)[-1],
@@ -41,8 +56,5 @@ def download_for_stored_name(name):
 
 
 def visible_documents(product, user):
-    """A product's documents that this user may see: staff see staff-only ones too."""
-    documents = product.documents.all()
-    if user.is_active and user.is_staff:
-        return documents
-    return [d for d in documents if d.is_public]
+    """A product's documents that this user may download (permissions.may_download_document)."""
+    return [d for d in product.documents.all() if permissions.may_download_document(user, d)]

@@ -13,7 +13,7 @@ from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView
 from django.views.static import serve
 
-from . import downloads, selectors, services, thumbnails
+from . import downloads, permissions, selectors, services, thumbnails
 from .fields import StorageWriteError
 from .forms import ProductForm
 from .models import Product
@@ -59,24 +59,29 @@ class ProductDetailView(DetailView):
 
 @method_decorator(staff_member_required, name="dispatch")
 class ProductFormView(DetailView):
-    """Create (no slug) or edit (slug) a product through ProductForm; staff only."""
+    """Create (no slug: add_product) or edit (slug: change_product) a product through ProductForm."""
 
     template_name = "mediadmin/product_form.html"
 
     def get_object(self, queryset=None):
-        """The product being edited, or None for a new one."""
+        """The product being edited (404 when unknown), or None for a new one; 403 without the permission."""
         slug = self.kwargs.get("slug")
-        return get_object_or_404(Product, slug=slug) if slug else None
+        product = get_object_or_404(Product, slug=slug) if slug else None
+        user = self.request.user
+        allowed = permissions.may_change_product(user, product) if product else permissions.may_add_product(user)
+        if not allowed:
+            raise PermissionDenied
+        return product
 
     def get(self, request, *args, **kwargs):
         """Show the empty or filled form."""
         product = self.get_object()
-        return self._render(ProductForm(instance=product), product)
+        return self._render(self._form(product), product)
 
     def post(self, request, *args, **kwargs):
         """Validate and save, or show the form again with its errors."""
         product = self.get_object()
-        form = ProductForm(request.POST, request.FILES, instance=product)
+        form = self._form(product, request.POST, request.FILES)
         if not form.is_valid():
             return self._render(form, product, status=400)
         try:
@@ -87,25 +92,25 @@ class ProductFormView(DetailView):
             return self._render(form, product, status=503)
         return redirect(product)
 
+    def _form(self, product, *args):
+        allow_document = permissions.may_set_product_document(self.request.user)
+        return ProductForm(*args, instance=product, allow_document=allow_document)
+
     def _render(self, form, product, status=200):
         return TemplateResponse(self.request, self.template_name,
                                 {"form": form, "product": product}, status=status)
 
 
 def document_download(request, name):
-    """Send a document as an attachment; staff-only documents need the view permission."""
+    """Send a document as an attachment if permissions.may_download_document allows it."""
     download = selectors.download_for_stored_name(name)
     if download is None:
         raise Http404(_("No such document."))
-    if not download.public and not _may_see_private(request.user):
+    if not permissions.may_download_document(request.user, download):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path(), reverse("admin:login"))
         raise PermissionDenied
     return downloads.response_for(download)
-
-
-def _may_see_private(user):
-    return user.is_active and user.is_staff and user.has_perm("mediadmin.view_productdocument")
 
 
 def serve_media(request, path):

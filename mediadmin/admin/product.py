@@ -1,11 +1,13 @@
 """The product admin: changelist with thumbnails and counts, form with gallery and documents."""
+from functools import partial
+
 from django.contrib import admin, messages
 from django.http import StreamingHttpResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .. import archive, selectors, services
+from .. import archive, permissions, selectors, services
 from ..models import ProductDocument
 from .audit_views import storage_audit
 from .filters import HasDocumentsFilter, HasImageFilter
@@ -49,6 +51,17 @@ class ProductAdmin(ThumbnailColumnsMixin, StorageErrorAdminMixin, ImagePreviewAd
         audit = path("audit/", self.admin_site.admin_view(storage_audit), {"model_admin": self},
                      name="mediadmin_product_audit")
         return [audit, *upload_urls(self), *super().get_urls()]
+
+    def get_readonly_fields(self, request, obj=None):
+        """The product's own document is read-only without the document permissions."""
+        fields = tuple(super().get_readonly_fields(request, obj))
+        return fields if permissions.may_set_product_document(request.user) else (*fields, "document")
+
+    def changelist_view(self, request, extra_context=None):
+        """The changelist, told which tool links (bulk upload, storage audit) this user may follow."""
+        extra_context = {"may_add_files": permissions.may_add_any_files(request.user),
+                         "may_audit": permissions.may_audit(request.user), **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
 
     def get_queryset(self, request):
         """Annotate the image and document counts shown in the changelist."""
@@ -101,11 +114,16 @@ class ProductAdmin(ThumbnailColumnsMixin, StorageErrorAdminMixin, ImagePreviewAd
                 "task queue is down); the log names them.", outcome.failed) % {"count": outcome.failed},
                 messages.WARNING)
 
+    def has_download_files_permission(self, request):
+        """The zip action's permission (permissions.may_view_product_files)."""
+        return permissions.may_view_product_files(request.user)
+
     @admin.action(description=_("Download the selected products' files as a zip"),
-                  permissions=["view"])
+                  permissions=["download_files"])
     def download_files(self, request, queryset):
-        """Stream one zip of the products' images and documents, built while it is sent."""
-        entries = archive.product_entries(queryset)
+        """Stream one zip of the products' files this user may download, built while it is sent."""
+        entries = archive.product_entries(
+            queryset, include_document=partial(permissions.may_download_document, request.user))
         response = StreamingHttpResponse(archive.stream_zip(entries), content_type="application/zip")
         response["Content-Disposition"] = f'attachment; filename="{archive.archive_filename()}"'
         return response

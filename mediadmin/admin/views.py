@@ -7,33 +7,19 @@ import json
 from functools import update_wrapper
 
 from django.conf import settings
-from django.contrib.auth import get_permission_codename
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from .. import matching, uploads
-from ..models import Product, ProductDocument, ProductImage
+from .. import matching, permissions, selectors, uploads
+from ..models import Product, ProductDocument
 from . import presenters
 from .forms import BulkUploadForm
 
-MODELS = {uploads.DOCUMENTS: ProductDocument, uploads.IMAGES: ProductImage}
 MAX_MATCH_NAMES = 5000
 STATUS_CODES = {"uploaded": 201, "duplicate": 409, "refused": 422, "unmatched": 422, "failed": 503}
-
-
-def can_add(request, kind: str) -> bool:
-    """Whether the user may add files of this kind (the add permission of its model)."""
-    opts = MODELS[kind]._meta
-    return request.user.has_perm(f"{opts.app_label}.{get_permission_codename('add', opts)}")
-
-
-def can_add_any(request) -> bool:
-    """Whether the user may add documents or gallery images."""
-    return any(can_add(request, kind) for kind in MODELS)
 
 
 def _forbidden(message=_("You are not allowed to upload files here.")):
@@ -67,11 +53,13 @@ def _visibility(request) -> str | None:
 
 def upload_to_product(model_admin, request, object_id, kind):
     """One file (field "file") into a product's documents or gallery."""
-    if kind not in MODELS:
+    if kind not in uploads.KINDS:
         raise Http404
-    if not can_add(request, kind):
+    if not permissions.may_add_files(request.user, kind):
         return _forbidden()
-    product = get_object_or_404(Product, pk=object_id)
+    product = selectors.product_by_id(object_id)
+    if product is None:
+        raise Http404
     uploaded_file = request.FILES.get("file")
     if uploaded_file is None:
         return JsonResponse({"status": "refused", "message": str(_("No file was sent."))}, status=400)
@@ -83,7 +71,7 @@ def upload_to_product(model_admin, request, object_id, kind):
 
 def bulk_upload_file(model_admin, request):
     """One file of the bulk page: to the chosen product or the one its SKU names."""
-    if not can_add_any(request):
+    if not permissions.may_add_any_files(request.user):
         return _forbidden()
     form = BulkUploadForm(request.POST)
     uploaded_file = request.FILES.get("file")
@@ -100,7 +88,7 @@ def _bulk_one(request, form, uploaded_file, matches):
     matches = matches if matches is not None else matching.match_filenames([name])
     product = form.product_for(name, matches)
     kind = uploads.detect_kind(uploaded_file)
-    if product is not None and not can_add(request, kind):
+    if product is not None and not permissions.may_add_files(request.user, kind):
         return uploads.UploadOutcome("refused", name, str(_("You may not add files of this kind.")),
                                      product)
     return uploads.file_upload(product=product, uploaded_file=uploaded_file, user=request.user,
@@ -110,7 +98,7 @@ def _bulk_one(request, form, uploaded_file, matches):
 
 def bulk_match(model_admin, request):
     """Which product each file name goes to by its SKU (JSON {"names": [...]} in, matches out)."""
-    if not can_add_any(request):
+    if not permissions.may_add_any_files(request.user):
         return _forbidden()
     try:
         names = json.loads(request.body or b"{}").get("names", [])
@@ -125,7 +113,7 @@ def bulk_match(model_admin, request):
 
 def bulk_upload_page(model_admin, request):
     """The bulk upload page; without JavaScript its form uploads every file in one POST."""
-    if not can_add_any(request):
+    if not permissions.may_add_any_files(request.user):
         return TemplateResponse(request, "admin/mediadmin/product/bulk_upload.html",
                                 _page_context(model_admin, request, None), status=403)
     form = BulkUploadForm(request.POST or None)

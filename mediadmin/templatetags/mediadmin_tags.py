@@ -1,7 +1,7 @@
 """Template tags for named thumbnail sizes that never break a page."""
 from django import template
 
-from .. import thumbnails
+from .. import permissions, thumbnails
 
 register = template.Library()
 
@@ -16,3 +16,15 @@ def thumbnail_url(field_file, size_name):
 def thumbnail_image(field_file, size_name):
     """The named-size thumbnail (with .url, .width, .height), or None: use with `as`."""
     return thumbnails.thumbnail(field_file, size_name)
+
+
+@register.filter
+def may_add_product(user):
+    """permissions.may_add_product, for links to the staff form."""
+    return permissions.may_add_product(user)
+
+
+@register.filter
+def may_change_product(user, product=None):
+    """permissions.may_change_product, for links to the staff form."""
+    return permissions.may_change_product(user, product)
