@@ -363,3 +363,25 @@ def test_restore_refuses_an_unknown_batch_and_a_batch_of_another_storage(media_r
     with pytest.raises(CommandError, match="No trash batch"):
         call_command("cleanup_orphans", "--restore", "20200101T000000Z-abcdef", "--no-progress")
     assert (media_root / ".trash" / result.batch).exists()  # nothing was restored
+
+
+def test_purge_refuses_an_unknown_batch_and_a_batch_of_another_storage(media_root, settings):
+    """Purge goes through the same check as restore (trash.checked_manifest), in the service."""
+    store(default_storage, "product_images/a.jpg", b"a")
+    result = audit.quarantine_orphans(audit.audit(), older_than=0)
+    trash = audit.trash_for(default_storage)
+    for unknown in ("20200101T000000Z-abcdef", "../x", ""):
+        with pytest.raises(audit.UnknownBatch):
+            audit.purge(trash, batch=unknown, alias="default")
+    with pytest.raises(audit.BatchRefused, match="came from the storage 'default', not 'private'"):
+        audit.purge(trash, batch=result.batch, alias="private")
+    assert audit.purge(trash, older_than=0, alias="private") == []  # by age: only that storage's batches
+    settings.MEDIADMIN_TRASH_STORAGE = "default"  # the private storage now shares this trash
+    with pytest.raises(CommandError, match="came from the storage 'default'"):
+        call_command("cleanup_orphans", "--storage", "private", "--purge-trash", "--batch", result.batch,
+                     "--no-progress")
+    with pytest.raises(CommandError, match="No trash batch"):
+        call_command("cleanup_orphans", "--purge-trash", "--batch", "20200101T000000Z-abcdef", "--no-progress")
+    assert (media_root / ".trash" / result.batch).exists()  # nothing was purged
+    assert [b.id for b in audit.purge(trash, batch=result.batch, alias="default")] == [result.batch]
+    assert not (media_root / ".trash" / result.batch).exists()

@@ -89,9 +89,36 @@ def test_quarantine_from_the_page_skips_a_referenced_file(admin_client, media_ro
     assert (media_root / product.image.name).exists()
 
 
-def test_bad_batch_ids_are_an_error_message_not_a_crash(admin_client):
-    response = admin_client.post(reverse(AUDIT_URL), {"action": "restore", "batch": "../x"}, follow=True)
-    assert response.status_code == 200 and "not a trash batch id" in response.content.decode()
+@pytest.mark.parametrize("action", ["restore", "purge"])
+@pytest.mark.parametrize("batch", ["../x", "", "20261124T182405Z-1a2b3c", "20261124T182405Z-1a2b3c/../..",
+                                   "x" * 5000, "20261124T182405Z-1A2B3C\x00"])
+def test_malformed_and_unknown_batch_ids_are_404_not_a_crash(admin_client, media_root, action, batch):
+    """Malformed or unknown batch ids are a 404 for restore and purge; nothing in the trash moves."""
+    name = store(default_storage, "product_images/kept.jpg", b"kept")
+    make_old(default_storage, name)
+    admin_client.post(reverse(AUDIT_URL), {"action": "quarantine", "name": [name]})
+    [kept] = audit.batches(audit.trash_for(default_storage))
+    response = admin_client.post(reverse(AUDIT_URL), {"action": action, "batch": batch})
+    assert response.status_code == 404
+    assert [b.id for b in audit.batches(audit.trash_for(default_storage))] == [kept.id]
+
+
+def test_purge_from_the_page_refuses_a_batch_of_another_storage(admin_client, media_root, settings):
+    """The page could purge another storage's batch; now the service refuses it and the page words it."""
+    name = store(default_storage, "product_images/old.jpg", b"bytes")
+    make_old(default_storage, name)
+    admin_client.post(reverse(AUDIT_URL), {"action": "quarantine", "name": [name]})
+    [batch] = audit.batches(audit.trash_for(default_storage))
+    settings.MEDIADMIN_TRASH_STORAGE = "default"  # the private storage shares the default trash
+    for action in ("purge", "restore"):
+        response = admin_client.post(reverse(AUDIT_URL), {"action": action, "batch": batch.id,
+                                                          "storage": "private"}, follow=True)
+        assert response.status_code == 200
+        assert f"Batch {batch.id} came from the storage &#x27;default&#x27;, not &#x27;private&#x27;" \
+            in response.content.decode()
+    assert [b.id for b in audit.batches(audit.trash_for(default_storage))] == [batch.id]
+    assert (media_root / ".trash" / batch.id / "files" / name).read_bytes() == b"bytes"
+    assert not (media_root / name).exists()
 
 
 def test_change_views_show_where_a_file_is_used(admin_client):

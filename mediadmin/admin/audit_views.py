@@ -3,16 +3,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import storages
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
-from .. import audit
+from .. import audit, permissions
 
-PERMISSION = "mediadmin.audit_storage"
 SHOWN = 500  # rows per list on the page; the command lists everything
 
 
@@ -28,8 +27,11 @@ def _alias(request):
 
 @require_http_methods(["GET", "POST"])
 def storage_audit(request, model_admin):
-    """GET shows the audit of a storage; POST quarantines, restores or purges, then redirects."""
-    if not request.user.has_perm(PERMISSION):
+    """GET shows the audit of a storage; POST quarantines, restores or purges, then redirects.
+
+    Needs permissions.may_audit; an unknown or malformed trash batch id is a 404.
+    """
+    if not permissions.may_audit(request.user):
         raise PermissionDenied
     alias = _alias(request)
     if request.method == "POST":
@@ -88,14 +90,16 @@ def _quarantine(request, alias):
 
 
 def _batch_action(request, alias, action):
+    """Restore or purge one batch; the service refuses unknown batches and other storages' batches."""
     storage = audit.storage_for(alias)
-    batch = audit.check_batch_id(request.POST.get("batch", ""))
-    if action == "purge":
-        purged = audit.purge(audit.trash_for(storage), batch=batch)
-        return messages.success(request, _("Trash batch %(batch)s deleted for good.") % {"batch": batch}) \
-            if purged else messages.error(request, _("No trash batch %(batch)s.") % {"batch": batch})
+    batch = request.POST.get("batch", "")
     try:
+        if action == "purge":
+            audit.purge(audit.trash_for(storage), batch=batch, alias=alias)
+            return messages.success(request, _("Trash batch %(batch)s deleted for good.") % {"batch": batch})
         result = audit.restore(storage, batch, alias=alias)
+    except audit.UnknownBatch as exc:
+        raise Http404(str(exc))
     except audit.BatchRefused as exc:
         return messages.error(request, str(exc))
     messages.success(request, ngettext("Restored %(count)d file from batch %(batch)s.",

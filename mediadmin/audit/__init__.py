@@ -10,13 +10,15 @@ from django.core.files.storage import storages
 from .references import RowRef, file_fields, is_referenced, keep_shared_file, storage_key, where_used
 from .safety import REFUSAL_HINT, nested_prefixes, parse_age, root_problem
 from .scan import Report, scan
-from .trash import BatchRefused, MoveResult, batches, check_batch_id, purge, quarantine, restore, trash_for
+from .trash import (
+    BatchRefused, MoveResult, UnknownBatch, batches, check_batch_id, purge, quarantine, restore, trash_for,
+)
 
 __all__ = [
     "BatchRefused", "RowRef", "Report", "MoveResult", "UnsafeRoot", "audit", "batches", "check_batch_id", "file_fields",
     "is_referenced", "keep_shared_file", "orphan_grace", "parse_age", "purge", "quarantine",
     "quarantine_orphans", "restore", "root_problem", "storage_for", "storage_key", "trash_for",
-    "trash_retention", "where_used",
+    "trash_retention", "UnknownBatch", "where_used",
 ]
 
 

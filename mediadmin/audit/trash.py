@@ -203,22 +203,40 @@ def _restore_one(storage, trash, entry):
 
 
 class BatchRefused(ValueError):
-    """A batch that cannot be restored here: it does not exist, or came from another storage."""
+    """A batch that cannot be restored or purged here: it does not exist, or came from another storage."""
+
+
+class UnknownBatch(BatchRefused):
+    """The batch id is malformed or names no batch in this trash."""
+
+
+def checked_manifest(trash, batch, alias=None):
+    """The manifest of a batch that may be restored or purged from the storage `alias`.
+
+    The one rule for both: raises UnknownBatch for a malformed id or a batch that does not
+    exist, and (given `alias`) BatchRefused for a batch quarantined from another storage
+    that shares this trash. A batch whose manifest was lost (origin unknown) is allowed.
+    """
+    try:
+        check_batch_id(batch)
+    except ValueError as exc:
+        raise UnknownBatch(str(exc)) from None
+    manifest = read_manifest(trash, batch)
+    if not manifest["entries"] and not trash.storage.exists(trash.manifest_name(batch)):
+        raise UnknownBatch(f"No trash batch {batch}.")
+    origin = manifest.get("storage")
+    if alias and origin and origin != alias:
+        raise BatchRefused(f"Batch {batch} came from the storage {origin!r}, not {alias!r}.")
+    return manifest
 
 
 def restore(storage, batch, *, trash=None, alias=None):
     """Put every file of a batch back under its original name; conflicts stay in the trash.
 
-    Raises BatchRefused for an unknown batch, or (given the storage's `alias`) for a batch
-    quarantined from another storage that shares this trash.
+    Refused (checked_manifest) for an unknown batch or one from another storage than `alias`.
     """
     trash = trash or trash_for(storage)
-    manifest = read_manifest(trash, check_batch_id(batch))
-    if not manifest["entries"] and not trash.storage.exists(trash.manifest_name(batch)):
-        raise BatchRefused(f"No trash batch {batch}.")
-    origin = manifest.get("storage")
-    if alias and origin and origin != alias:
-        raise BatchRefused(f"Batch {batch} came from the storage {origin!r}, not {alias!r}.")
+    manifest = checked_manifest(trash, batch, alias)
     result, left = MoveResult(batch), []
     for entry in manifest["entries"]:
         reason = _restore_one(storage, trash, entry)
@@ -273,13 +291,19 @@ def batches(trash):
     return found
 
 
-def purge(trash, *, older_than=None, batch=None, now=None):
-    """Delete for good the batches older than `older_than` seconds, or the one batch named."""
+def purge(trash, *, older_than=None, batch=None, now=None, alias=None):
+    """Delete for good the batches older than `older_than` seconds, or the one batch named.
+
+    The batch named goes through the same check as a restore (checked_manifest): unknown or
+    from another storage than `alias`, it is refused. By age, given `alias`, only that
+    storage's batches (and those of unknown origin) are chosen.
+    """
     now = now or time.time()
-    if batch:
-        check_batch_id(batch)
+    if batch is not None:  # an empty id is refused, never read as "every batch"
+        checked_manifest(trash, batch, alias)
     chosen = [b for b in batches(trash)
-              if (b.id == batch if batch else now - b.created >= (older_than or 0))]
+              if (b.id == batch if batch is not None else now - b.created >= (older_than or 0))
+              and not (alias and b.storage and b.storage != alias)]
     for b in chosen:
         _delete_batch(trash, b.id)
     logger.info("Purged trash batches %s", ", ".join(b.id for b in chosen) or "(none)")

@@ -77,8 +77,6 @@ class Command(BaseCommand):
             result = audit.restore(storage, batch, alias=alias)
         except audit.BatchRefused as exc:
             raise CommandError(f"{exc} List this storage's batches with --storage {alias} --list-trash.")
-        except ValueError as exc:  # a malformed batch id
-            raise CommandError(f"{exc} List the batches with --list-trash.")
         for entry in result.done:
             self._say(f"  restored  {filesizeformat(entry.get('size') or 0):>10}  {entry['name']}")
         for name, reason in result.skipped:
@@ -89,10 +87,13 @@ class Command(BaseCommand):
         return result.as_dict()
 
     def _purge(self, storage):
-        if self.options["batch"]:
-            self._check_batch(storage, self.options["batch"])
+        alias = self.options["storage"]
         older_than = self._age(audit.trash_retention())
-        purged = audit.purge(audit.trash_for(storage), older_than=older_than, batch=self.options["batch"])
+        try:
+            purged = audit.purge(audit.trash_for(storage), older_than=older_than, batch=self.options["batch"],
+                                 alias=alias)
+        except audit.BatchRefused as exc:  # the same refusal as --restore, from the service
+            raise CommandError(f"{exc} List this storage's batches with --storage {alias} --list-trash.")
         for b in purged:
             self._say(f"  purged  {b.id}  {b.count} files, {filesizeformat(b.bytes)}")
         self._say(self.style.SUCCESS(f"Purged {len(purged)} trash batches for good."))
@@ -122,19 +123,6 @@ class Command(BaseCommand):
             return audit.parse_age(self.options["older_than"])
         except ValueError as exc:
             raise CommandError(str(exc))
-
-    def _check_batch(self, storage, batch):
-        try:
-            audit.check_batch_id(batch)
-        except ValueError as exc:
-            raise CommandError(f"{exc} List the batches with --list-trash.")
-        found = {b.id: b for b in audit.batches(audit.trash_for(storage))}
-        if batch not in found:
-            raise CommandError(f"No trash batch {batch}. List the batches with --list-trash.")
-        origin = found[batch].storage
-        if origin and origin != self.options["storage"]:
-            raise CommandError(f"Batch {batch} came from the storage {origin!r}: run the command again "
-                               f"with --storage {origin}.")
 
     def _progress(self, what, total=None):
         """A callback taking the count so far, drawing a progress line on stderr (None: quiet)."""
