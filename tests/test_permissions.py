@@ -197,6 +197,8 @@ def test_product_change_page_and_post(client_of, kind, lamp):
         assert page.status_code == 200 and "Lamp" in body(page)
         shown = "Staff price list" in body(page)  # the documents inline, with its staff-only row
         assert shown is (kind in {"viewer", "superuser"})
+        # Drop zones follow may_add_files, like the endpoints they post to.
+        assert body(page).count("data-mediadmin-uploader") == (2 if kind == "superuser" else 0)
     else:
         assert_refused(page, kind)
     data = _admin_product_data(name="Renamed", slug=lamp.slug, sku=lamp.sku)
@@ -208,6 +210,16 @@ def test_product_change_page_and_post(client_of, kind, lamp):
     else:
         assert_refused(response, kind)
         assert lamp.name == "Lamp"
+
+
+def test_change_page_offers_only_the_drop_zone_of_the_kind_the_user_may_add(client, lamp):
+    user = make_user("product")
+    user.user_permissions.add(*Permission.objects.filter(codename__in=PERMS["document"]))
+    client.force_login(User.objects.get(pk=user.pk))
+    page = body(client.get(admin_url("change", lamp.pk)))
+    assert page.count("data-mediadmin-uploader") == 1
+    assert f'data-upload-url="{admin_url("upload", lamp.pk, "documents")}"' in page
+    assert admin_url("upload", lamp.pk, "images") not in page
 
 
 def _zip_contents(response):

@@ -4,14 +4,26 @@ from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
+from .. import permissions, uploads
 from ..models import ProductDocument, ProductImage
 from .mixins import ImagePreviewAdminMixin
 
 
-class ProductImageInline(ImagePreviewAdminMixin, admin.TabularInline):
+class UploadKindInlineMixin:
+    """New rows (and the drop zone) follow permissions.may_add_files for the inline's upload kind."""
+
+    upload_kind = None
+
+    def has_add_permission(self, request, obj=None):
+        """May the user add files of this kind (the same rule as the upload endpoints)."""
+        return permissions.may_add_files(request.user, self.upload_kind)
+
+
+class ProductImageInline(UploadKindInlineMixin, ImagePreviewAdminMixin, admin.TabularInline):
     """Gallery rows: thumbnail and preview in the widget, alt text, editable order."""
 
     model = ProductImage
+    upload_kind = uploads.IMAGES
     fields = ("image", "alt_text", "position", "dimensions")
     readonly_fields = ("dimensions",)
     extra = 1
@@ -25,10 +37,11 @@ class ProductImageInline(ImagePreviewAdminMixin, admin.TabularInline):
         return f"{obj.width} × {obj.height}" if obj.width and obj.height else "—"
 
 
-class ProductDocumentInline(admin.TabularInline):
+class ProductDocumentInline(UploadKindInlineMixin, admin.TabularInline):
     """Document rows: name, size, type and a download link, all computed by the server."""
 
     model = ProductDocument
+    upload_kind = uploads.DOCUMENTS
     fields = ("file", "title", "visibility", "download", "size_display", "content_type")
     readonly_fields = ("download", "size_display", "content_type")
     extra = 1

@@ -114,6 +114,14 @@ class ProductAdmin(ThumbnailColumnsMixin, StorageErrorAdminMixin, ImagePreviewAd
                 "task queue is down); the log names them.", outcome.failed) % {"count": outcome.failed},
                 messages.WARNING)
 
+    def has_add_permission(self, request):
+        """The add page (permissions.may_add_product)."""
+        return permissions.may_add_product(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        """The change page and the regenerate action (permissions.may_change_product)."""
+        return permissions.may_change_product(request.user, obj)
+
     def has_download_files_permission(self, request):
         """The zip action's permission (permissions.may_view_product_files)."""
         return permissions.may_view_product_files(request.user)
