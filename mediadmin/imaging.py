@@ -214,6 +214,19 @@ def _save_still(img, fmt, keep_metadata, buffer):
 
 def _save_animation(img, frames, fmt, buffer):
     """Every frame with its own duration (and disposal, blend); the source's loop count."""
+    params = _animation_params(img, frames, fmt)
+    frames[0].save(buffer, fmt, **params)
+    if fmt == "PNG" and not _same_frames(buffer.getvalue(), frames):
+        # Pillow's APNG writer models "restore to previous" disposal, and "over" blending of
+        # pixels turning transparent, incompletely: then each frame replaces the last one.
+        buffer.seek(0)
+        buffer.truncate()
+        count = len(params["duration"])
+        params.update(disposal=[0] * count, blend=[0] * count)
+        frames[0].save(buffer, fmt, **params)
+
+
+def _animation_params(img, frames, fmt):
     # An APNG's default image is shown by viewers without APNG support, not played: the
     # per-frame lists describe the played frames only.
     default_image = fmt == "PNG" and bool(img.info.get("default_image"))
@@ -224,13 +237,29 @@ def _save_animation(img, frames, fmt, buffer):
         params["loop"] = img.info["loop"]
     if img.info.get("icc_profile"):
         params["icc_profile"] = img.info["icc_profile"]
-    if fmt in ("GIF", "PNG"):
-        params["disposal"] = [frame.info.get("disposal", 0) for frame in played]
     if fmt == "PNG":
-        params["blend"] = [frame.info.get("blend", 0) for frame in played]
-        params["default_image"] = default_image
-    if fmt == "GIF" and "background" in img.info:
-        params["background"] = img.info["background"]
-    if fmt == "WEBP":
+        params.update(disposal=[frame.info.get("disposal", 0) for frame in played],
+                      blend=[frame.info.get("blend", 0) for frame in played], default_image=default_image)
+    elif fmt == "GIF":
+        # Pillow's GIF writer treats "restore to previous" (3) as "leave in place" (1) when it
+        # computes each frame's difference: say so, and the composited frames stay exact.
+        params["disposal"] = [1 if frame.info.get("disposal") == 3 else frame.info.get("disposal", 0)
+                              for frame in played]
+        if "background" in img.info:
+            params["background"] = img.info["background"]
+    elif fmt == "WEBP":
         params.update(quality=90, lossless=False, loop=img.info.get("loop", 0))
-    frames[0].save(buffer, fmt, **params)
+    return params
+
+
+def _same_frames(data, frames):
+    """True when `data` decodes to `frames` (premultiplied: colour under full transparency is moot)."""
+    with Image.open(io.BytesIO(data)) as written:
+        if getattr(written, "n_frames", 1) != len(frames):
+            return False  # identical frames merged: the fallback writes the same
+        for index, frame in enumerate(frames):
+            written.seek(index)
+            if written.convert("RGBA").convert("RGBa").tobytes() != \
+                    frame.convert("RGBA").convert("RGBa").tobytes():
+                return False
+    return True
