@@ -114,6 +114,18 @@ def test_staff_form_shows_the_error_and_stores_nothing(client_500, files_in, cas
     assert not Product.objects.exists() and files_in() == []
 
 
+def test_bulk_page_without_javascript_refuses_each_file_by_name_and_reason(client_500, files_in):
+    product = factories.product("Lamp", with_image=False)
+    files = [SimpleUploadedFile(f"{i}-{case.filename}", case.data) for i, case in enumerate(REFUSALS)]
+    response = client_500.post(reverse("admin:mediadmin_product_bulk_upload"),
+                               {"files": files, "target": "product", "product": product.pk})
+    assert response.status_code == 200
+    page = response.content.decode()
+    for i, case in enumerate(REFUSALS):
+        assert case.message.replace(case.filename, f"{i}-{case.filename}") in page, case.label
+    assert not ProductImage.objects.exists() and files_in() == []
+
+
 @pytest.mark.parametrize("case", REFUSALS[:3], ids=IDS[:3])
 def test_a_model_saved_without_validation_is_refused_in_pre_save(files_in, case):
     """pre_save checks again: a broken file reaching it is a ValidationError, never another error."""
@@ -141,13 +153,30 @@ def test_scans_in_an_exif_thumbnail_are_not_counted():
     assert imaging.count_jpeg_scans(data) == imaging.count_jpeg_scans(photo) == 6
 
 
-def test_an_image_is_decoded_and_re_encoded_once_per_upload(monkeypatch):
+@pytest.fixture
+def reencodes(monkeypatch):
+    """Counts calls of imaging.reencode (the real one runs)."""
     calls = []
     real = imaging.reencode
     monkeypatch.setattr(imaging, "reencode", lambda *args, **kwargs: calls.append(1) or real(*args, **kwargs))
+    return calls
+
+
+def test_the_service_decodes_and_re_encodes_an_image_once(reencodes):
     product = factories.product(with_image=False)
     uploads.gallery_image_upload(product=product, uploaded_file=factories.image_upload("a.jpg"))
-    assert calls == [1]
+    assert reencodes == [1]
+
+
+@pytest.mark.parametrize("path", ["admin", "staff-form"])
+def test_the_forms_decode_and_re_encode_an_image_once(client_500, reencodes, path):
+    upload = factories.image_upload("main.jpg")
+    if path == "admin":
+        response = client_500.post(reverse("admin:mediadmin_product_add"), {**_admin_fields(), "image": upload})
+    else:
+        response = client_500.post(reverse("product_create"), {"name": "Once", "image": upload})
+    assert response.status_code == 302 and Product.objects.get().image.name.endswith(".jpg")
+    assert reencodes == [1]
 
 
 # --- faithful re-encoding -------------------------------------------------------------------
