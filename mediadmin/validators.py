@@ -109,7 +109,7 @@ def _inspect_image(fileobj):
         raise _too_many_pixels(name, exc.pixels) from exc
     except Image.DecompressionBombError as exc:
         found = _BOMB_PIXELS.search(str(exc))
-        raise _too_many_pixels(name, int(found.group(1)) if found else None) from exc
+        raise _too_many_pixels(name, int(found.group(1)) if found else None, one_frame=True) from exc
     except UnidentifiedImageError:
         raise ValidationError(
             _("%(name)s is not an image in an allowed format (%(formats)s)."),
@@ -137,17 +137,18 @@ def _check_image_header(info, name):
         raise _too_many_pixels(name, info.pixels)
 
 
-def _too_many_pixels(name, pixels):
+def _too_many_pixels(name, pixels, one_frame=False):
+    """The refusal of an image over the pixel budget; `one_frame`: Pillow's guard counted one frame."""
     limit = settings.MEDIADMIN_MAX_IMAGE_PIXELS / 1e6
     if pixels is None:
-        return ValidationError(_("%(name)s has too many pixels to decode safely; the limit is "
-                                 "%(limit).0f megapixels."),
-                               code="too_many_pixels", params={"name": name, "limit": limit})
-    return ValidationError(
-        _("%(name)s has %(mp).1f megapixels (counting every frame at its real size); "
-          "the limit is %(limit).0f."),
-        code="too_many_pixels", params={"name": name, "mp": pixels / 1e6, "limit": limit},
-    )
+        message = _("%(name)s has too many pixels to decode safely; the limit is %(limit).0f megapixels.")
+    elif one_frame:
+        message = _("%(name)s has a frame of %(mp).1f megapixels; the limit is %(limit).0f.")
+    else:
+        message = _("%(name)s has %(mp).1f megapixels (counting every frame at its real size); "
+                    "the limit is %(limit).0f.")
+    return ValidationError(message, code="too_many_pixels",
+                           params={"name": name, "mp": (pixels or 0) / 1e6, "limit": limit})
 
 
 def _check_jpeg_scans(fileobj, info, name):
