@@ -160,3 +160,35 @@ def progressive_jpeg(size, extra_scans):
     scans = [(s, e) for s, e in _segments(data) if data[s + 1] == 0xDA]
     start, end = scans[1]  # the first AC scan (libjpeg's progression: DC first, then AC)
     return data[:end] + data[start:end] * extra_scans + data[end:]
+
+
+def _gif_image_data(img):
+    """The image descriptor flags and LZW data of a P image, as Pillow writes them alone."""
+    buf = io.BytesIO()
+    img.save(buf, "GIF", optimize=False)
+    data = buf.getvalue()
+    at = data.index(b",", 13 + 3 * 2 ** ((data[10] & 7) + 1))  # after the header and global palette
+    end = at + 10
+    end += 1  # LZW minimum code size
+    while data[end]:
+        end += data[end] + 1
+    return data[at + 9:end + 1]  # flags byte, code size, sub-blocks, terminator
+
+
+def gif_by_hand(size, palette, frames):
+    """A GIF whose frames are written as given: [(P image, (x, y), disposal, duration)].
+
+    Unlike Pillow's writer, no frame is cut down to what changed: a frame may draw again
+    what a "restore to previous" disposal removed, as other encoders' files do.
+    """
+    bits = 1
+    while 2 ** bits < len(palette) // 3:
+        bits += 1
+    out = [b"GIF89a", struct.pack("<HHBBB", *size, 0x80 | (bits - 1), 0, 0),
+           bytes(palette) + b"\x00" * (3 * 2 ** bits - len(palette))]
+    for img, (x, y), disposal, duration in frames:
+        img.putpalette(palette)
+        out.append(b"\x21\xf9\x04" + bytes([disposal << 2]) + struct.pack("<H", duration // 10) + b"\x00\x00")
+        out.append(b"," + struct.pack("<HHHH", x, y, *img.size) + _gif_image_data(img))
+    out.append(b";")
+    return b"".join(out)

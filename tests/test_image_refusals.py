@@ -239,6 +239,23 @@ def test_animations_keep_every_frame_its_timing_disposal_and_the_loop(files_in, 
     assert [frame[0] for frame in stored_frames] == [120, 40, 300, 80]
 
 
+def test_a_gif_frame_drawing_again_what_restore_to_previous_removed_stays_exact(files_in):
+    """Frame 2 is shown then restored away; frame 3 draws it again with more (not Pillow-made)."""
+    palette = [255, 255, 255, 220, 20, 20, 20, 200, 20, 20, 20, 220]
+    both = Image.new("P", (20, 10), 1)
+    both.paste(2, (10, 0, 20, 10))
+    source = broken_images.gif_by_hand((30, 10), palette, [
+        (Image.new("P", (30, 10), 0), (0, 0), 1, 100),
+        (Image.new("P", (10, 10), 1), (10, 0), 3, 200),
+        (both, (10, 0), 1, 300),
+    ])
+    stored = _stored_bytes(_upload_gallery("blink.gif", source))
+    before, after = _timeline(source)[2], _timeline(stored)[2]
+    assert [frame[0] for frame in after] == [100, 200, 300]
+    for index, (one, other) in enumerate(zip(before, after)):
+        assert one[3].tobytes() == other[3].tobytes(), f"frame {index}"
+
+
 def test_a_gif_without_a_loop_count_still_plays_once(files_in):
     source = io.BytesIO()
     images = broken_images.frames(2, mode="RGB")
