@@ -256,6 +256,20 @@ def test_a_gif_frame_drawing_again_what_restore_to_previous_removed_stays_exact(
         assert one[3].tobytes() == other[3].tobytes(), f"frame {index}"
 
 
+def test_an_apng_with_a_default_image_outside_the_animation_keeps_it(files_in):
+    images = broken_images.frames(3)
+    source = io.BytesIO()
+    images[0].save(source, "PNG", save_all=True, append_images=images[1:], default_image=True,
+                   duration=[70, 90], loop=2)
+    stored = _stored_bytes(_upload_gallery("spin.png", source.getvalue()))
+    with Image.open(io.BytesIO(stored)) as img:
+        assert img.is_animated and img.info.get("default_image") is True
+    before, after = _timeline(source.getvalue()), _timeline(stored)
+    assert after[:2] == before[:2] == (2, 3)
+    assert [frame[:3] for frame in after[2]] == [frame[:3] for frame in before[2]]
+    assert all(one[3].tobytes() == other[3].tobytes() for one, other in zip(before[2], after[2]))
+
+
 def test_a_gif_without_a_loop_count_still_plays_once(files_in):
     source = io.BytesIO()
     images = broken_images.frames(2, mode="RGB")
