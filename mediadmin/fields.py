@@ -10,12 +10,11 @@ import logging
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from PIL import Image
 from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from . import filenames, filesafety, imaging, validators
+from . import filenames, filesafety, validators
 
 logger = logging.getLogger(__name__)
 
@@ -106,12 +105,23 @@ class SafeImageField(_SafeFileMixin, models.ImageField):
         return super().formfield(**{"form_class": SafeImageFormField, **kwargs})
 
     def prepare_content(self, field_file):
-        """Check the image again and return its cleaned re-encoding."""
-        info = validators.inspect_image(field_file)
-        data = imaging.sanitize(field_file, info)
+        """The image's cleaned re-encoding, made once by validation (validators.clean_image).
+
+        A file that reaches pre_save unvalidated is checked here; any Pillow error left is
+        still a refusal naming the file (pre_save errors must never become a 500).
+        """
+        try:
+            clean = validators.clean_image(field_file)
+        except ValidationError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a decoder failure not foreseen by validation
+            logger.warning("Image %r failed while being re-encoded: %r", field_file.name, exc)
+            raise ValidationError(_("%(name)s could not be re-encoded: it is corrupt."),
+                                  code="corrupt_image",
+                                  params={"name": filenames.display_name(field_file.name)}) from exc
         if self.hash_field:
-            setattr(field_file.instance, self.hash_field, hashlib.sha256(data).hexdigest())
+            setattr(field_file.instance, self.hash_field, hashlib.sha256(clean.data).hexdigest())
         # Named, so Django's width_field/height_field fill reads the stored bytes' size.
-        content = ContentFile(data, name=f"image.{info.extension}")
-        content.content_type = Image.MIME.get(info.format, "application/octet-stream")
-        return content, info.extension
+        content = ContentFile(clean.data, name=f"image.{clean.info.extension}")
+        content.content_type = clean.info.content_type
+        return content, clean.info.extension

@@ -187,6 +187,11 @@ MEDIADMIN_IMAGE_FORMATS = env_list("MEDIADMIN_IMAGE_FORMATS", "JPEG,PNG,GIF,WEBP
 MEDIADMIN_MAX_IMAGE_BYTES = int(os.environ.get("MEDIADMIN_MAX_IMAGE_BYTES", 20 * 1024 * 1024))
 MEDIADMIN_MAX_IMAGE_PIXELS = int(os.environ.get("MEDIADMIN_MAX_IMAGE_PIXELS", 40_000_000))
 MEDIADMIN_MAX_IMAGE_FRAMES = int(os.environ.get("MEDIADMIN_MAX_IMAGE_FRAMES", 300))
+# A progressive JPEG is decoded once per scan (SOS marker) over the whole image, so the
+# scan count bounds the decoding time: ~1,000 scans of a 40 MP image take half a minute.
+# Cameras write 1 scan, libjpeg's default progressive script 10 (colour) and Photoshop's
+# "progressive, 5 scans" 5; 100 leaves ten times the largest real count.
+MEDIADMIN_MAX_JPEG_SCANS = int(os.environ.get("MEDIADMIN_MAX_JPEG_SCANS", 100))
 # Keep EXIF (camera, GPS...) in stored originals; off by default for privacy.
 MEDIADMIN_KEEP_IMAGE_METADATA = env_bool("MEDIADMIN_KEEP_IMAGE_METADATA")
 MEDIADMIN_DOCUMENT_TYPES = env_list("MEDIADMIN_DOCUMENT_TYPES", "pdf,docx,xlsx,pptx,odt,txt,csv")

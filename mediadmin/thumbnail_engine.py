@@ -12,7 +12,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from io import BytesIO
 
-from PIL import ImageOps
+from PIL import ImageMath, ImageOps
 from sorl.thumbnail import default
 from sorl.thumbnail.conf import settings as sorl_settings
 from sorl.thumbnail.engines import pil_engine
@@ -36,6 +36,8 @@ _DRAFT_SIZE = "mediadmin.draft_size"
 SHARED_DECODE_MAX_PIXELS = 8_000_000
 # Modes Image.reduce() handles (it premultiplies LA and RGBA itself).
 _REDUCIBLE = {"L", "LA", "RGB", "RGBA", "RGBa", "La", "I", "F", "CMYK"}
+# Modes Pillow reads 16-bit grey PNGs in.
+_SIXTEEN_BIT_GREY = {"I;16", "I;16B", "I;16L", "I"}
 
 
 @dataclass
@@ -80,6 +82,33 @@ def _shareable(options):
     return not options.get("cropbox") and not options.get("remove_border")
 
 
+def _eight_bit_with_alpha(image):
+    """An image sorl can process and save, whatever mode Pillow read a PNG in.
+
+    A PNG's tRNS chunk on a 1-bit, grey or RGB image is info["transparency"]: sorl's colour
+    step would carry it to an RGB image, which Pillow cannot save, so it becomes an alpha
+    channel first. 16-bit grey (I;16) is scaled to 8 bits: Pillow's own conversion clips
+    every level above 255 to white (and ignores its tRNS).
+    """
+    if image.mode in _SIXTEEN_BIT_GREY:
+        return _grey_from_sixteen_bits(image)
+    if "transparency" in image.info and image.mode in ("1", "L", "RGB"):
+        return image.convert("RGBA")
+    return image
+
+
+def _grey_from_sixteen_bits(image):
+    wide = image.convert("I")
+    grey = wide.point(lambda value: value / 256).convert("L")
+    grey.info = {k: v for k, v in image.info.items() if k != "transparency"}
+    if "transparency" not in image.info:
+        return grey
+    level = image.info["transparency"]
+    opaque = ImageMath.lambda_eval(lambda args: args["image"] != level, image=wide)  # 0 or 1
+    grey.putalpha(opaque.point(lambda value: value * 255).convert("L"))
+    return grey.convert("RGBA")
+
+
 class Engine(pil_engine.Engine):
     """sorl's PIL engine, decoding JPEGs at reduced scale and reducing before resampling."""
 
@@ -106,10 +135,10 @@ class Engine(pil_engine.Engine):
         """
         shared = self._shared_copy(image, options)
         if shared is not None:
-            return super().create(shared, geometry, options)
+            return super().create(_eight_bit_with_alpha(shared), geometry, options)
         image = self._first_frame(image, options)
         image = self._draft(image, geometry, options)
-        return super().create(image, geometry, options)
+        return super().create(_eight_bit_with_alpha(image), geometry, options)
 
     def _shared_copy(self, image, options):
         # A copy: sorl's steps may change an image in place (rounded's putalpha).

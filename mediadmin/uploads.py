@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
+from PIL import Image
 
 from . import filenames, filesafety, imaging, services
 from .fields import StorageWriteError
@@ -158,6 +159,8 @@ def detect_kind(uploaded_file) -> str:
     """IMAGES when the bytes open as an allowed image format, else DOCUMENTS (routing only)."""
     try:
         imaging.probe(uploaded_file)
+    except Image.DecompressionBombError:  # an image, far too large: the image validators say so
+        return IMAGES
     except Exception:  # not an image: the document validators decide what it is
         return DOCUMENTS
     finally:

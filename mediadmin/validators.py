@@ -5,6 +5,7 @@ import zipfile
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models.fields.files import FieldFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
@@ -49,64 +50,137 @@ def _check_size(value, limit):
         )
 
 
-def inspect_image(fileobj):
-    """Return ImageInfo for an allowed, bounded, fully decodable image or raise ValidationError.
+_CLEAN_IMAGE = "_mediadmin_clean_image"
+# Pillow's DecompressionBombError names the pixels of the frame it refused.
+_BOMB_PIXELS = re.compile(r"\((\d+) pixels\)")
 
-    The result is remembered on the uploaded file, so the form, the model
-    validator and the field's pre_save decode it once.
+
+def inspect_image(fileobj):
+    """Return ImageInfo for an allowed, bounded, fully decodable image or raise ValidationError."""
+    return clean_image(fileobj).info
+
+
+def clean_image(fileobj):
+    """Return the CleanImage (info and re-encoded bytes) of an acceptable image, or raise ValidationError.
+
+    Checking an image decodes every frame and re-encodes it, so what passes is exactly
+    what will be stored. The result is remembered on the uploaded file: the form, the
+    model validator and the field's pre_save share one decode and one re-encode.
     """
-    underlying = getattr(fileobj, "file", None) or fileobj
-    cached = getattr(underlying, "_mediadmin_image_info", None)
-    if cached is not None:
-        return cached
-    info = _inspect_image(fileobj)
-    try:
-        underlying._mediadmin_image_info = info
-    except AttributeError:  # some file objects take no attributes
-        pass
-    return info
+    holders = _cache_holders(fileobj)
+    for holder in holders:
+        cached = getattr(holder, _CLEAN_IMAGE, None)
+        if isinstance(cached, imaging.CleanImage):
+            return cached
+    clean = _inspect_image(fileobj)
+    for holder in holders:
+        try:
+            setattr(holder, _CLEAN_IMAGE, clean)
+        except AttributeError:  # some file objects take no attributes
+            pass
+    return clean
+
+
+def _cache_holders(fileobj):
+    # The uploaded file and the objects it wraps (a model's FieldFile wraps the uploaded file,
+    # which wraps a BytesIO or a temporary file): the form sees one, pre_save another. The
+    # FieldFile itself outlives its content (it is reused once stored), so it holds nothing.
+    holders, current = [], fileobj
+    while current is not None and len(holders) < 4 and not any(h is current for h in holders):
+        if not isinstance(current, FieldFile):
+            holders.append(current)
+        current = getattr(current, "file", None) if _has_open_file(current) else None
+    return holders
+
+
+def _has_open_file(obj):
+    # A FieldFile's .file opens the stored file when none is attached: never done here.
+    return not isinstance(obj, FieldFile) or getattr(obj, "_file", None) is not None
 
 
 def _inspect_image(fileobj):
-    name = _display_name(fileobj)
+    name, info = _display_name(fileobj), None
     try:
-        # No warnings.catch_warnings() here: it swaps the process-wide filters and is not
-        # thread-safe. The pixel budget below refuses bombs from the header, before any
-        # decode; Pillow itself raises DecompressionBombError past twice its own limit.
         info = imaging.probe(fileobj)
-        if info.frames > settings.MEDIADMIN_MAX_IMAGE_FRAMES:
-            raise ValidationError(
-                _("%(name)s has %(frames)d frames; the limit is %(limit)d."),
-                code="too_many_frames",
-                params={"name": name, "frames": info.frames,
-                        "limit": settings.MEDIADMIN_MAX_IMAGE_FRAMES},
-            )
-        if info.pixels > settings.MEDIADMIN_MAX_IMAGE_PIXELS:
-            raise ValidationError(
-                _("%(name)s has %(mp).1f megapixels; the limit is %(limit).0f."),
-                code="too_many_pixels",
-                params={"name": name, "mp": info.pixels / 1e6,
-                        "limit": settings.MEDIADMIN_MAX_IMAGE_PIXELS / 1e6},
-            )
-        imaging.decode_fully(fileobj)
-    except ValidationError:
-        raise
-    except Image.DecompressionBombError:
-        raise ValidationError(_("%(name)s is too large to decode safely."),
-                              code="too_many_pixels", params={"name": name})
+        _check_image_header(info, name)
+        _check_jpeg_scans(fileobj, info, name)
+        data = imaging.reencode(fileobj, info, settings.MEDIADMIN_MAX_IMAGE_PIXELS)
+    except imaging.TooManyPixels as exc:
+        raise _too_many_pixels(name, exc.pixels) from exc
+    except Image.DecompressionBombError as exc:
+        found = _BOMB_PIXELS.search(str(exc))
+        raise _too_many_pixels(name, int(found.group(1)) if found else None, one_frame=True) from exc
     except UnidentifiedImageError:
         raise ValidationError(
             _("%(name)s is not an image in an allowed format (%(formats)s)."),
             code="invalid_image",
             params={"name": name, "formats": ", ".join(imaging.allowed_formats())},
         )
+    except imaging.FrameError as exc:
+        raise _broken(name, exc.cause, exc.index, info.frames) from exc
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
-        logger.info("Refused corrupt image %r: %s", name, exc)
-        raise ValidationError(_("%(name)s is truncated or corrupt."),
-                              code="corrupt_image", params={"name": name})
+        raise _broken(name, exc) from exc
     finally:
         fileobj.seek(0)
-    return info
+    return imaging.CleanImage(info, data)
+
+
+def _check_image_header(info, name):
+    """Frame count and header pixel count (every frame at the header's size): refused before decoding."""
+    if info.frames > settings.MEDIADMIN_MAX_IMAGE_FRAMES:
+        raise ValidationError(
+            _("%(name)s has %(frames)d frames; the limit is %(limit)d."),
+            code="too_many_frames",
+            params={"name": name, "frames": info.frames, "limit": settings.MEDIADMIN_MAX_IMAGE_FRAMES},
+        )
+    if info.pixels > settings.MEDIADMIN_MAX_IMAGE_PIXELS:
+        raise _too_many_pixels(name, info.pixels)
+
+
+def _too_many_pixels(name, pixels, one_frame=False):
+    """The refusal of an image over the pixel budget; `one_frame`: Pillow's guard counted one frame."""
+    limit = settings.MEDIADMIN_MAX_IMAGE_PIXELS / 1e6
+    if pixels is None:
+        message = _("%(name)s has too many pixels to decode safely; the limit is %(limit).0f megapixels.")
+    elif one_frame:
+        message = _("%(name)s has a frame of %(mp).1f megapixels; the limit is %(limit).0f.")
+    else:
+        message = _("%(name)s has %(mp).1f megapixels (counting every frame at its real size); "
+                    "the limit is %(limit).0f.")
+    return ValidationError(message, code="too_many_pixels",
+                           params={"name": name, "mp": (pixels or 0) / 1e6, "limit": limit})
+
+
+def _check_jpeg_scans(fileobj, info, name):
+    """A progressive JPEG is decoded once per scan: their number is bounded before decoding."""
+    if info.format not in ("JPEG", "MPO"):
+        return
+    fileobj.seek(0)
+    scans = imaging.count_jpeg_scans(fileobj.read())
+    if scans > settings.MEDIADMIN_MAX_JPEG_SCANS:
+        raise ValidationError(
+            _("%(name)s is a JPEG of %(scans)d scans; the limit is %(limit)d."),
+            code="too_many_scans",
+            params={"name": name, "scans": scans, "limit": settings.MEDIADMIN_MAX_JPEG_SCANS},
+        )
+
+
+def _broken(name, cause, index=None, frames=1):
+    """A ValidationError saying whether the file is truncated or corrupt, and in which frame."""
+    logger.info("Refused broken image %r (frame %s): %r", name, index, cause)
+    truncated = isinstance(cause, EOFError) or "truncated" in str(cause).lower()
+    params = {"name": name, "frame": (index or 0) + 1, "frames": frames}
+    if index is None:
+        message = _("%(name)s is truncated: the file ends inside its header.") if truncated else \
+            _("%(name)s is corrupt: its header cannot be read.")
+    elif frames > 1:
+        message = _("%(name)s is truncated: frame %(frame)d of %(frames)d is cut short or missing.") \
+            if truncated else _("%(name)s is corrupt: frame %(frame)d of %(frames)d cannot be decoded.")
+    else:
+        message = _("%(name)s is truncated: the file ends before its pixel data does.") if truncated \
+            else _("%(name)s is corrupt: its pixel data cannot be decoded.")
+    return ValidationError(message, code="truncated_image" if truncated else "corrupt_image",
+                           params=params)
 
 
 def validate_image_file(value):

@@ -2,7 +2,7 @@
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.urls import reverse
@@ -90,6 +90,9 @@ class ProductFormView(DetailView):
         except StorageWriteError as exc:
             form.add_error(None, str(exc))
             return self._render(form, product, status=503)
+        except ValidationError as exc:  # a file refused while being stored (fields.py pre_save)
+            form.add_error(None, exc)
+            return self._render(form, product, status=400)
         return redirect(product)
 
     def _form(self, product, *args):

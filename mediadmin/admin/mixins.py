@@ -1,6 +1,7 @@
 """Reusable admin pieces that give a plain models.ImageField its thumbnails."""
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.db import models
 from django.template.loader import render_to_string
@@ -51,12 +52,18 @@ class StorageErrorAdminMixin:
     """
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        """Run the normal change form; turn StorageWriteError into an error message."""
+        """Run the normal change form; turn StorageWriteError into an error message.
+
+        So does a ValidationError raised while saving (a file field's pre_save refusing a
+        file the form let through): the transaction has rolled back all the same.
+        """
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except StorageWriteError as exc:
             self.message_user(request, str(exc), messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
+        except ValidationError as exc:
+            self.message_user(request, " ".join(str(m) for m in exc.messages), messages.ERROR)
+        return HttpResponseRedirect(request.get_full_path())
 
 
 def render_thumbnail(field_file, size_name="admin_list", alt=""):
