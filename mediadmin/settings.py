@@ -58,6 +58,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Records the request so refused uploads are logged with their user (mediadmin/uploadlog.py).
+    "mediadmin.uploadlog.CurrentRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -280,11 +282,26 @@ if env_bool("DJANGO_BEHIND_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 
+# Everything on record, on stderr (gunicorn and systemd keep it): one handler, on the root
+# logger, so no line is printed twice. Django's own default sends django.request (every 5xx
+# with its traceback, at ERROR) to a console that is silent with DEBUG off and to mail_admins
+# (no ADMINS here): configuring "django" without handlers replaces both, and its records then
+# reach the root's console. django.server (runserver) keeps Django's default.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(process)d] %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
-        "mediadmin": {"handlers": ["console"], "level": os.environ.get("MEDIADMIN_LOG_LEVEL", "INFO")},
+        "django": {"handlers": [], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+        # 5xx at ERROR with the traceback, 4xx at WARNING; SuspiciousOperation (bad Host,
+        # tampered sessions...) at ERROR.
+        "django.request": {"handlers": [], "level": "WARNING"},
+        "django.security": {"handlers": [], "level": "WARNING"},
+        # mediadmin.uploads: refused uploads at INFO (user, file, reason).
+        "mediadmin": {"handlers": [], "level": os.environ.get("MEDIADMIN_LOG_LEVEL", "INFO")},
     },
 }
