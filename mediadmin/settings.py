@@ -4,6 +4,7 @@ Every variable is listed in README.md ("Configuration"). DEBUG is off unless
 DJANGO_DEBUG asks for it; `make run` asks for it.
 """
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "sorl.thumbnail",
     "django_tasks",
     "csp",
+    "axes",
     "mediadmin",
     # Must stay last: it connects its signals for every model loaded before it.
     "django_cleanup.apps.CleanupConfig",
@@ -64,6 +66,8 @@ MIDDLEWARE = [
     "mediadmin.uploadlog.CurrentRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "mediadmin.urls"
@@ -279,10 +283,31 @@ SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT")
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "0"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS")
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD")
-if env_bool("DJANGO_BEHIND_PROXY"):
+MEDIADMIN_BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY")
+if MEDIADMIN_BEHIND_PROXY:
     # nginx terminates TLS and sets X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
+
+# Login brute force (django-axes): after MEDIADMIN_LOGIN_FAILURE_LIMIT failed logins for one
+# user name from one address, that pair is refused (even with the right password) for
+# MEDIADMIN_LOGIN_COOLOFF_MINUTES, restarted by every attempt meanwhile. Another user, or the
+# same user elsewhere, is unaffected. `manage.py axes_reset` lifts every lock (docs/security.md).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out pair before checking the password
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("MEDIADMIN_LOGIN_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("MEDIADMIN_LOGIN_COOLOFF_MINUTES", 15)))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Behind nginx every request comes from 127.0.0.1: the address is X-Forwarded-For's last entry.
+AXES_CLIENT_IP_CALLABLE = "mediadmin.loginguard.client_ip"
+AXES_LOCKOUT_CALLABLE = "mediadmin.loginguard.lockout_response"
+# Attempts are listed and locks lifted with manage.py (axes_list_attempts, axes_reset,
+# axes_reset_username), not in the admin: its read-only pages would be the only admin pages
+# that cannot add or change anything.
+AXES_ENABLE_ADMIN = False
 
 
 def _media_origins():
