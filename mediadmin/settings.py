@@ -328,7 +328,7 @@ def _media_origins():
 
 # Content-Security-Policy on every page (django-csp). The project has no inline script and
 # no style attribute, and neither has Django's admin, so scripts and styles come from 'self'
-# only. Images: 'self', data: (the admin's CSS) and blob: (the preview of a chosen image
+# only. Images: 'self', data: (inline images; none used today) and blob: (the preview of a chosen image
 # before saving), plus the S3 origin. Responses that set their own policy keep it: document
 # downloads send "default-src 'none'; sandbox" (downloads.py) and django-csp leaves it.
 CONTENT_SECURITY_POLICY = {
