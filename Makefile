@@ -58,12 +58,14 @@ test-postgres: install-dev chromium
 	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) -m pytest $(PYTEST_ARGS)
 
 ## serve: production-like on loopback: DEBUG off, collectstatic, whitenoise, gunicorn
+## (gthread workers: a client sending its body slowly holds one thread, not a whole worker)
 serve: demo
 	@test -f .secret-key || $(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > .secret-key
 	DJANGO_SECRET_KEY=$$(cat .secret-key) $(PY) manage.py collectstatic --noinput -v0
 	@echo "  Production-like server on http://$(HOST):$(PORT)/ (DEBUG off; media served by Django only on loopback)"
 	DJANGO_SECRET_KEY=$$(cat .secret-key) MEDIADMIN_SERVE_MEDIA=1 \
-	  $(VENV)/bin/gunicorn mediadmin.wsgi --bind $(HOST):$(PORT) --workers $${WORKERS:-3} --access-logfile -
+	  $(VENV)/bin/gunicorn mediadmin.wsgi --bind $(HOST):$(PORT) --workers $${WORKERS:-3} \
+	  --worker-class gthread --threads $${THREADS:-8} --access-logfile -
 
 collectstatic: install
 	$(PY) manage.py collectstatic --noinput

@@ -4,6 +4,7 @@ Every variable is listed in README.md ("Configuration"). DEBUG is off unless
 DJANGO_DEBUG asks for it; `make run` asks for it.
 """
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -46,6 +47,8 @@ INSTALLED_APPS = [
     "django.forms",
     "sorl.thumbnail",
     "django_tasks",
+    "csp",
+    "axes",
     "mediadmin",
     # Must stay last: it connects its signals for every model loaded before it.
     "django_cleanup.apps.CleanupConfig",
@@ -54,12 +57,17 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Records the request so refused uploads are logged with their user (mediadmin/uploadlog.py).
+    "mediadmin.uploadlog.CurrentRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "mediadmin.urls"
@@ -280,16 +288,87 @@ SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT")
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "0"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS")
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD")
-if env_bool("DJANGO_BEHIND_PROXY"):
+MEDIADMIN_BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY")
+if MEDIADMIN_BEHIND_PROXY:
     # nginx terminates TLS and sets X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 
+# Login brute force (django-axes): after MEDIADMIN_LOGIN_FAILURE_LIMIT failed logins for one
+# user name from one address, that pair is refused (even with the right password) for
+# MEDIADMIN_LOGIN_COOLOFF_MINUTES, restarted by every attempt meanwhile. Another user, or the
+# same user elsewhere, is unaffected. `manage.py axes_reset` lifts every lock (docs/security.md).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out pair before checking the password
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("MEDIADMIN_LOGIN_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("MEDIADMIN_LOGIN_COOLOFF_MINUTES", 15)))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Behind nginx every request comes from 127.0.0.1: the address is X-Forwarded-For's last entry.
+AXES_CLIENT_IP_CALLABLE = "mediadmin.loginguard.client_ip"
+AXES_LOCKOUT_CALLABLE = "mediadmin.loginguard.lockout_response"
+# Attempts are listed and locks lifted with manage.py (axes_list_attempts, axes_reset,
+# axes_reset_username), not in the admin: its read-only pages would be the only admin pages
+# that cannot add or change anything.
+AXES_ENABLE_ADMIN = False
+
+
+def _media_origins():
+    """Where image URLs point when media live on S3: the custom domain, the endpoint or AWS."""
+    if not MEDIADMIN_S3_BUCKET:
+        return []
+    domain = os.environ.get("MEDIADMIN_S3_CUSTOM_DOMAIN")
+    if domain:
+        return [f"https://{domain.strip('/')}"]
+    endpoint = os.environ.get("MEDIADMIN_S3_ENDPOINT_URL")
+    if endpoint:
+        return ["/".join(endpoint.split("/")[:3])]  # scheme://host[:port]
+    region = os.environ.get("MEDIADMIN_S3_REGION")
+    hosts = [f"{MEDIADMIN_S3_BUCKET}.s3.amazonaws.com"] + ([f"{MEDIADMIN_S3_BUCKET}.s3.{region}.amazonaws.com"]
+                                                           if region else [])
+    return [f"https://{host}" for host in hosts]
+
+
+# Content-Security-Policy on every page (django-csp). The project has no inline script and
+# no style attribute, and neither has Django's admin, so scripts and styles come from 'self'
+# only. Images: 'self', data: (inline images; none used today) and blob: (the preview of a chosen image
+# before saving), plus the S3 origin. Responses that set their own policy keep it: document
+# downloads send "default-src 'none'; sandbox" (downloads.py) and django-csp leaves it.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:", *_media_origins()],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
+
+# Everything on record, on stderr (gunicorn and systemd keep it): one handler, on the root
+# logger, so no line is printed twice. Django's own default sends django.request (every 5xx
+# with its traceback, at ERROR) to a console that is silent with DEBUG off and to mail_admins
+# (no ADMINS here): configuring "django" without handlers replaces both, and its records then
+# reach the root's console. django.server (runserver) keeps Django's default.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(process)d] %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
-        "mediadmin": {"handlers": ["console"], "level": os.environ.get("MEDIADMIN_LOG_LEVEL", "INFO")},
+        "django": {"handlers": [], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+        # 5xx at ERROR with the traceback, 4xx at WARNING; SuspiciousOperation (bad Host,
+        # tampered sessions...) at ERROR.
+        "django.request": {"handlers": [], "level": "WARNING"},
+        "django.security": {"handlers": [], "level": "WARNING"},
+        # mediadmin.uploads: refused uploads at INFO (user, file, reason).
+        "mediadmin": {"handlers": [], "level": os.environ.get("MEDIADMIN_LOG_LEVEL", "INFO")},
     },
 }

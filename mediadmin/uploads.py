@@ -16,7 +16,7 @@ from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
-from . import filenames, filesafety, imaging, services
+from . import filenames, filesafety, imaging, services, uploadlog
 from .fields import StorageWriteError
 from .models import Product, ProductDocument, ProductImage
 
@@ -173,17 +173,20 @@ def file_upload(*, product: Product | None, uploaded_file, user=None, kind: str 
     """Upload one file of either kind and report the outcome instead of raising."""
     name = _display_name(uploaded_file)
     if product is None:
-        return UploadOutcome("unmatched", name, str(_("No product matches this file name.")))
+        unmatched = ValidationError(_("No product matches this file name."), code="unmatched")
+        uploadlog.log_refusal(uploaded_file, unmatched, user=user)
+        return UploadOutcome("unmatched", name, _message(unmatched))
     kind = kind or detect_kind(uploaded_file)
     options = {"visibility": visibility} if kind == DOCUMENTS else {}
     upload = gallery_image_upload if kind == IMAGES else document_upload
     try:
         obj = upload(product=product, uploaded_file=uploaded_file, user=user,
                      allow_duplicate=allow_duplicate, **options)
-    except DuplicateUpload as exc:
-        return UploadOutcome("duplicate", name, _message(exc), product)
     except ValidationError as exc:
-        return UploadOutcome("refused", name, _message(exc), product)
+        # Logged once per file: a validator's refusal is already on record (uploadlog).
+        uploadlog.log_refusal(uploaded_file, exc, user=user)
+        status = "duplicate" if isinstance(exc, DuplicateUpload) else "refused"
+        return UploadOutcome(status, name, _message(exc), product)
     except StorageWriteError as exc:
         logger.warning("Bulk upload of %r failed in storage: %r", name, exc.cause)
         return UploadOutcome("failed", name, str(exc), product)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
 from . import filenames, imaging
+from .uploadlog import logs_refusals
 
 logger = logging.getLogger(__name__)
 
@@ -183,6 +184,7 @@ def _broken(name, cause, index=None, frames=1):
                            params=params)
 
 
+@logs_refusals
 def validate_image_file(value):
     """Model-field validator: an allowed image format, within byte and pixel limits."""
     if not value or not _needs_check(value):
@@ -262,6 +264,7 @@ def sniff_document(fileobj):
     return next((ct for ct, e in DOCUMENT_TYPES.items() if e == ext), None)
 
 
+@logs_refusals
 def validate_document_file(value):
     """Model-field validator: a document type recognised by its content, within the size limit."""
     if not value or not _needs_check(value):
