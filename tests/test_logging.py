@@ -139,3 +139,20 @@ def test_a_file_checked_by_the_form_field_and_the_model_field_is_logged_once(ref
         with pytest.raises(ValidationError):
             validators.validate_document_file(value)
     assert len(refusals()) == 1 and "user=- " in refusals()[0]  # no request: a shell or a command
+
+
+@pytest.mark.django_db
+def test_bulk_refusal_for_a_kind_the_user_may_not_add_is_logged(client, refusals):
+    from django.contrib.auth.models import Permission, User
+
+    factories.product("Lamp", sku="AB-123", with_image=False)
+    user = User.objects.create_user("imagesonly", password="x", is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="add_productimage"))
+    client.force_login(user)
+    response = client.post(reverse("admin:mediadmin_product_bulk_upload_file"),
+                           {"target": "sku", "file": factories.pdf_upload("AB-123_manual.pdf")})
+    assert response.status_code == 422
+    lines = refusals()
+    assert len(lines) == 1, lines
+    assert "user=imagesonly" in lines[0] and "file='AB-123_manual.pdf'" in lines[0]
+    assert "code=permission_denied" in lines[0]

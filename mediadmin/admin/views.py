@@ -7,13 +7,14 @@ import json
 from functools import update_wrapper
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from .. import matching, permissions, selectors, uploads
+from .. import matching, permissions, selectors, uploadlog, uploads
 from ..models import Product, ProductDocument
 from . import presenters
 from .forms import BulkUploadForm
@@ -89,8 +90,9 @@ def _bulk_one(request, form, uploaded_file, matches):
     product = form.product_for(name, matches)
     kind = uploads.detect_kind(uploaded_file)
     if product is not None and not permissions.may_add_files(request.user, kind):
-        return uploads.UploadOutcome("refused", name, str(_("You may not add files of this kind.")),
-                                     product)
+        refusal = ValidationError(_("You may not add files of this kind."), code="permission_denied")
+        uploadlog.log_refusal(uploaded_file, refusal, user=request.user)
+        return uploads.UploadOutcome("refused", name, str(refusal.messages[0]), product)
     return uploads.file_upload(product=product, uploaded_file=uploaded_file, user=request.user,
                                kind=kind, allow_duplicate=form.cleaned_data["allow_duplicate"],
                                visibility=form.cleaned_data["visibility"])
