@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from . import filenames
 from .models import Product, ProductDocument, ProductImage
 
 logger = logging.getLogger(__name__)
@@ -45,8 +46,8 @@ class _Sink:
 
 
 def _folder(product: Product) -> str:
-    label = product.sku or product.slug or f"product-{product.pk}"
-    return label.replace("/", "_")
+    # The SKU is typed by staff: no "..", separators, drive colons or controls reach the entry name.
+    return filenames.safe_part(product.sku or product.slug, fallback=f"product-{product.pk}")
 
 
 def _unique(arcname: str, seen: set) -> str:
@@ -76,14 +77,14 @@ def product_entries(products, *, include_document=None) -> list[ArchiveEntry]:
         named = [(f"{folder}/{_basename(product.image)}", product.image),
                  (f"{folder}/{_basename(product.document)}", product.document)]
         named += [(f"{folder}/images/{_basename(i.image)}", i.image) for i in product.images.all()]
-        named += [(f"{folder}/documents/{d.original_name or _basename(d.file)}", d.file)
+        named += [(f"{folder}/documents/{d.download_name}", d.file)
                   for d in product.documents.all() if include_document(d)]
         entries += [ArchiveEntry(_unique(name, seen), f) for name, f in named if f]
     return entries
 
 
 def _basename(field_file) -> str:
-    return (field_file.name or "").rsplit("/", 1)[-1]
+    return filenames.safe_part((field_file.name or "").rsplit("/", 1)[-1])
 
 
 def stream_zip(entries: Iterable[ArchiveEntry]) -> Iterator[bytes]:

@@ -1,5 +1,6 @@
 """Server-made storage names and safe display names for uploaded files."""
 import posixpath
+import re
 import secrets
 import string
 import unicodedata
@@ -45,3 +46,26 @@ def is_inside(folder, name):
     """True when a stored name lies inside `folder` (no traversal, no absolute path)."""
     normalized = posixpath.normpath(name)
     return not normalized.startswith(("/", "..")) and normalized.startswith(folder.rstrip("/") + "/")
+
+
+# Characters no file system or extractor should meet in a name offered for download.
+_UNSAFE_IN_NAMES = str.maketrans({c: "_" for c in '/\\:*?"<>|'})
+_DOTS = re.compile(r"\.{2,}")
+
+
+def safe_part(text, fallback="file"):
+    """One path part safe for a download or zip entry: no separators, drive colons, controls or dot names."""
+    kept = "".join(ch for ch in str(text or "") if unicodedata.category(ch)[0] != "C")
+    part = _DOTS.sub("_", kept.translate(_UNSAFE_IN_NAMES)).strip(" .")[:DISPLAY_MAX_CHARS]
+    return part if part.strip("_") else fallback
+
+
+def download_name(original_name, extension):
+    """The name a file is offered under: the original stem with the extension of its detected type.
+
+    `pricelist.bat` holding text downloads as `pricelist.txt`, so a browser never saves an
+    executable name; `report.pdf.exe` holding text becomes `report.pdf.txt`.
+    """
+    base = safe_part(original_name)
+    stem = base.rsplit(".", 1)[0] if "." in base else base
+    return f"{stem or 'file'}.{extension.lower()}" if extension else base

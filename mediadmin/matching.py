@@ -8,14 +8,21 @@ from .models import Product
 
 # A SKU ends where the file name continues with one of these (or where the name ends).
 _SEPARATORS = re.compile(r"[_\s.\-]")
-_QUERY_CHUNK = 500  # stays under SQLite's host-parameter limit
+_QUERY_CHUNK = 500
+SKU_MAX_LENGTH = Product._meta.get_field("sku").max_length  # stays under SQLite's host-parameter limit
 
 
 def sku_candidates(filename: str) -> list[str]:
-    """Lower-cased prefixes of a file name that could be a SKU, longest first."""
+    """Lower-cased prefixes of a file name that could be a SKU, longest first.
+
+    Only prefixes up to the SKU field's length can match, so at most that many are built
+    whatever the name's length: the work is linear in the name and bounded per name.
+    """
     name = filename.replace("\\", "/").rsplit("/", 1)[-1].strip().lower()
     stem = name.rsplit(".", 1)[0] if "." in name else name
-    cuts = {m.start() for m in _SEPARATORS.finditer(stem)} | {len(stem)}
+    cuts = {m.start() for m in _SEPARATORS.finditer(stem, 0, SKU_MAX_LENGTH + 1)}
+    if len(stem) <= SKU_MAX_LENGTH:
+        cuts.add(len(stem))
     return sorted({stem[:cut] for cut in cuts if cut > 0}, key=len, reverse=True)
 
 

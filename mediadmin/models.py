@@ -6,8 +6,15 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from . import filenames
 from .fields import SafeFileField, SafeImageField
 from .storages import private_storage
+
+
+def stored_extension(name):
+    """Extension of a stored name, which the server made from the detected type."""
+    last = (name or "").rsplit("/", 1)[-1]
+    return last.rsplit(".", 1)[-1].lower() if "." in last else ""
 
 
 class Product(models.Model):
@@ -134,3 +141,9 @@ class ProductDocument(models.Model):
     def is_public(self):
         """Anyone may download it."""
         return self.visibility == self.Visibility.PUBLIC
+
+    @property
+    def download_name(self):
+        """The name it is downloaded under: the original stem, the stored (detected) type's extension."""
+        return filenames.download_name(self.original_name or self.file.name.rsplit("/", 1)[-1],
+                                       stored_extension(self.file.name))

@@ -47,7 +47,7 @@ def download_for_stored_name(name):
         return None
     document = ProductDocument.objects.filter(file=name).first()
     if document is not None:
-        return Download(document.file, document.original_name or name.rsplit("/", 1)[-1],
+        return Download(document.file, document.download_name,
                         document.content_type or content_type_for(name), document.is_public)
     product = Product.objects.filter(document=name).first()
     if product is not None:

@@ -1,7 +1,6 @@
 """Validation of uploaded files by content, size and pixel count, never by name."""
 import logging
 import re
-import zipfile
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -10,7 +9,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
-from . import filenames, imaging
+from . import filenames, filetypes, imaging, officezip
 from .uploadlog import logs_refusals
 
 logger = logging.getLogger(__name__)
@@ -25,7 +24,6 @@ DOCUMENT_TYPES = {
     "text/plain": "txt",
     "text/csv": "csv",
 }
-_OOXML_PARTS = {"word/": "docx", "xl/": "xlsx", "ppt/": "pptx"}
 _TEXT_REFUSED_PREFIXES = (b"<", b"#!", b"%!", b"MZ", b"\x7fELF", b"\xef\xbb\xbf<", b"\xff\xfe", b"\xfe\xff")
 # Markup a browser would render or run, anywhere in the sample.
 _MARKUP = re.compile(rb"<\s*(?:html|head|body|script|svg|iframe|object|embed|\?xml|!doctype|meta|a\s)",
@@ -190,45 +188,8 @@ def validate_image_file(value):
     if not value or not _needs_check(value):
         return
     _check_size(value, settings.MEDIADMIN_MAX_IMAGE_BYTES)
-    inspect_image(value)
-
-
-def _zip_entries_are_safe(archive):
-    """Entry count, total size, compression ratio and entry names within the limits."""
-    limits = settings.MEDIADMIN_ZIP_LIMITS
-    entries = archive.infolist()
-    if len(entries) > limits["max_entries"]:
-        return False
-    total = sum(e.file_size for e in entries)
-    packed = sum(e.compress_size for e in entries) or 1
-    if total > limits["max_total_bytes"] or total / packed > limits["max_ratio"]:
-        return False
-    for entry in entries:
-        name = entry.filename.replace("\\", "/")
-        if name.startswith("/") or ".." in name.split("/") or (len(name) > 1 and name[1] == ":"):
-            return False
-    return True
-
-
-def _sniff_zip(fileobj):
-    """Office type of a zip (OOXML or ODT) read from its directory, never extracted."""
-    try:
-        with zipfile.ZipFile(fileobj) as archive:
-            if not _zip_entries_are_safe(archive):
-                return None
-            names = set(archive.namelist())
-            if "mimetype" in names:
-                with archive.open("mimetype") as member:
-                    kind = member.read(100).strip()
-                return "odt" if kind == b"application/vnd.oasis.opendocument.text" else None
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        return None
-    if "[Content_Types].xml" not in names:
-        return None
-    for prefix, ext in _OOXML_PARTS.items():
-        if any(n.startswith(prefix) for n in names):
-            return ext
-    return None
+    info = inspect_image(value)
+    filetypes.check_name(value.name, filetypes.IMAGE, _("a %(format)s image") % {"format": info.format})
 
 
 def _sniff_text(head, name):
@@ -247,7 +208,11 @@ def _sniff_text(head, name):
 
 
 def sniff_document(fileobj):
-    """Return the content type of a document recognised by its bytes, or None."""
+    """Return the content type of a document recognised by its bytes, or None.
+
+    An Office file that is unsafe (too many entries, macros, unsafe paths) or damaged raises
+    ValidationError with the reason instead (mediadmin.officezip).
+    """
     fileobj.seek(0)
     head = fileobj.read(8192)
     fileobj.seek(0)
@@ -255,8 +220,7 @@ def sniff_document(fileobj):
     if head.startswith(b"%PDF-"):
         ext = "pdf"
     elif head.startswith(b"PK\x03\x04"):
-        ext = _sniff_zip(fileobj)
-        fileobj.seek(0)
+        ext = officezip.sniff(fileobj, _display_name(fileobj))
     elif head:
         ext = _sniff_text(head, _display_name(fileobj))
     if ext not in {e.lower() for e in settings.MEDIADMIN_DOCUMENT_TYPES}:
@@ -275,11 +239,25 @@ def validate_document_file(value):
                               params={"name": _display_name(value)})
     content_type = sniff_document(value)
     if content_type is None:
+        _refuse_misnamed_image(value)
         raise ValidationError(
             _("%(name)s is not an allowed document (%(types)s), judged by its content."),
             code="invalid_document",
             params={"name": _display_name(value),
                     "types": ", ".join(t.upper() for t in settings.MEDIADMIN_DOCUMENT_TYPES)},
         )
+    extension = DOCUMENT_TYPES[content_type]
+    filetypes.check_name(value.name, filetypes.family_of_document(extension))
     limits = settings.MEDIADMIN_DOCUMENT_MAX_BYTES_BY_TYPE
-    _check_size(value, limits.get(DOCUMENT_TYPES[content_type], settings.MEDIADMIN_MAX_DOCUMENT_BYTES))
+    _check_size(value, limits.get(extension, settings.MEDIADMIN_MAX_DOCUMENT_BYTES))
+
+
+def _refuse_misnamed_image(value):
+    """An image sent as a document under a document's name: say both, not just "not allowed"."""
+    try:
+        info = imaging.probe(value)
+    except Exception:  # not an image either: the generic refusal follows
+        return
+    finally:
+        value.seek(0)
+    filetypes.check_name(value.name, filetypes.IMAGE, _("a %(format)s image") % {"format": info.format})
