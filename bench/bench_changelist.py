@@ -121,7 +121,7 @@ def main():
           f"with/without {warm / warm_plain:.2f}x  (goal <= 1.3x)")
 
     for product in Product.objects.all():
-        thumbnails.forget(product.image)  # as if nothing was made after upload
+        thumbnails.delete_thumbnails(product.image)  # as if nothing was made after upload
     lazy = render(with_thumbs, user) * 1000
     print(f"  first, thumbnails made by the page (sorl's lazy way, fast engine) "
           f"{lazy:7.1f} ms   {lazy / warm:.1f}x warm")

@@ -21,7 +21,7 @@ def delete_thumbnails(sender, file, **kwargs):
     """Before django-cleanup removes a file, drop its sorl thumbnails and key-value entries."""
     if not file.name:  # kept by keep_shared_file: its thumbnails stay too
         return
-    thumbnails.forget(file)
+    thumbnails.delete_thumbnails(file)
 
 
 def note_new_images(sender, instance, raw=False, **kwargs):

@@ -97,7 +97,7 @@ def test_without_sharing_each_size_decodes_and_the_names_are_the_same(media_root
     assert thumbnails.warm(image, share_decode=False) == len(SIZES)
     assert len(decodes) == len(SIZES)
     names = {size: thumbnails.known(image, size).name for size in SIZES}
-    thumbnails.forget(image)
+    thumbnails.delete_thumbnails(image)
     decodes.clear()
     assert thumbnails.warm(image) == len(SIZES)
     assert len(decodes) == 1
@@ -163,7 +163,7 @@ def test_a_cropbox_size_keeps_its_own_decode_and_result(settings, media_root, bi
     image = _stored(media_root, "boxed.jpg", big_jpeg)
     assert thumbnails.warm(image, share_decode=False) == 7
     unshared = (media_root / thumbnails.known(image, "boxed").name).read_bytes()
-    thumbnails.forget(image)
+    thumbnails.delete_thumbnails(image)
     decodes.clear()
     assert thumbnails.warm(image) == 7
     assert len(decodes) == 2  # the shared one, and the cropbox size's own

@@ -4,8 +4,8 @@ import json
 from sorl.thumbnail import default
 from sorl.thumbnail.conf import settings as sorl_settings
 from sorl.thumbnail.images import ImageFile
-from sorl.thumbnail.kvstores.cached_db_kvstore import KVStore as CachedDbKVStore
 
+from ..thumbnails import sorl_adapter
 from .references import storage_key
 
 # Why a thumbnail is stale (values of StaleThumbnail.reason).
@@ -25,24 +25,11 @@ def stores_thumbnails(storage):
     return storage_key(default.storage) == storage_key(storage)
 
 
-def _raw_entries(kv_prefix):
-    kvstore = default.kvstore
-    if isinstance(kvstore, CachedDbKVStore):
-        # One query instead of one cache/DB lookup per key.
-        from sorl.thumbnail.models import KVStore
-
-        yield from KVStore.objects.filter(key__startswith=kv_prefix).values_list(
-            "key", "value").iterator(chunk_size=5000)
-        return
-    for key in kvstore._find_keys_raw(kv_prefix) or ():
-        yield key, kvstore._get_raw(key)
-
-
 def thumbnail_sources():
     """Map each thumbnail name known to sorl's key-value store to its source's name."""
     key_prefix = sorl_settings.THUMBNAIL_KEY_PREFIX
     names, lists = {}, {}
-    for raw_key, value in _raw_entries(f"{key_prefix}||"):
+    for raw_key, value in sorl_adapter.raw_entries(f"{key_prefix}||"):
         _, identity, key = raw_key.split("||", 2)
         try:
             data = json.loads(value)
@@ -78,13 +65,3 @@ def is_known(name):
         return default.kvstore.get(ImageFile(name, default.storage)) is not None
     except Exception:
         return True  # when in doubt, keep it
-
-
-def forget(name, storage):
-    """Drop the key-value entry of a stored image (thumbnail or source), not the file."""
-    try:
-        image = ImageFile(name, storage)
-        default.kvstore.delete(image, delete_thumbnails=False)
-        default.kvstore._delete(image.key, identity="thumbnails")
-    except Exception:  # a cache entry left behind is harmless: sorl's cleanup drops it
-        pass

@@ -14,6 +14,7 @@ from django.core.files.storage import FileSystemStorage, storages
 
 from . import thumbs
 from ..services import stored_fingerprint
+from ..thumbnails import sorl_adapter
 from .references import is_referenced
 
 logger = logging.getLogger(__name__)
@@ -118,7 +119,7 @@ def _move_one(storage, trash, batch, stored, kind, source):
         trash.storage.delete(saved)
         return None, "referenced"
     storage.delete(stored.name)
-    thumbs.forget(stored.name, storage)
+    sorl_adapter.drop_entries(stored.name, storage)
     return {"name": stored.name, "trash_name": saved, "size": stored.size, "mtime": stored.mtime,
             "sha256": checksum, "kind": kind, "source": source}, None
 
