@@ -4,6 +4,8 @@ try:  # Django 6.0+
 except ImportError:  # Django 5.2: the backport, same API
     from django_tasks import task
 
+# The one direction of the tasks/thumbnails link at module level: thumbnails.scheduling
+# imports this module inside _enqueue() only (tests/test_import_graph.py).
 from . import thumbnails
 
 
