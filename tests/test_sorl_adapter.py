@@ -84,3 +84,53 @@ def test_raw_entries_and_drop_entries_see_what_sorl_recorded():
     assert any(thumb.key in key for key in keys), f"sorl-thumbnail changed its raw keys: update {ADAPTER}"
     sorl_adapter.drop_entries(thumb.name, thumb.storage)
     assert sorl_adapter.recorded(ImageFile(thumb.name, thumb.storage)) is None
+
+
+# sorl plug-ins named in settings: they subclass sorl's classes, so they may use their internals.
+PLUG_INS = {"thumbnail_engine.py", "thumbnail_kvstore.py"}
+PRIVATE_MODULES = ("sorl.thumbnail.base", "sorl.thumbnail.kvstores", "sorl.thumbnail.conf.defaults")
+
+
+def _sorl_internals_used(path):
+    # Imports of sorl's internal modules, and `<...kvstore|backend>._private` attribute reads.
+    import ast
+
+    used = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(PRIVATE_MODULES):
+            used.append(f"import from {node.module}")
+        if isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__"):
+            owner = ast.unparse(node.value)
+            if owner.endswith(("kvstore", "backend")):
+                used.append(f"{owner}.{node.attr}")
+    return used
+
+
+def test_only_the_adapter_touches_sorl_internals():
+    from pathlib import Path
+
+    package = Path(sorl_adapter.__file__).resolve().parent.parent
+    offenders = {}
+    for path in package.rglob("*.py"):
+        if path.name in PLUG_INS or path == Path(sorl_adapter.__file__).resolve():
+            continue
+        if used := _sorl_internals_used(path):
+            offenders[str(path.relative_to(package.parent))] = used
+    assert offenders == {}, f"sorl internals outside {ADAPTER}: {offenders}"
+    assert _sorl_internals_used(Path(sorl_adapter.__file__))  # the check does see them where they are
+
+
+@pytest.mark.django_db
+def test_prefetched_entries_live_in_one_attribute_and_go_with_the_thumbnails():
+    from mediadmin import thumbnails
+    from mediadmin.thumbnails import prefetching
+
+    image = factories.product("Prefetched").image
+    thumbnails.warm(image, ["card"])
+    found = thumbnails.prefetch([image], ["card", "detail"])
+    assert list(found) == [(image.name, "card")]
+    assert getattr(image, prefetching.ATTRIBUTE) == {"card": found[(image.name, "card")], "detail": None}
+    assert prefetching.prefetched(image, "detail") is None
+    thumbnails.delete_thumbnails(image)
+    assert prefetching.prefetched(image, "card") is prefetching.NOT_PREFETCHED
+    assert thumbnails.known(image, "card") is None
