@@ -121,7 +121,9 @@ def test_the_bulk_page_hands_the_form_names_and_the_csv_header_to_the_js(admin_c
     html = admin_client.get(reverse("admin:mediadmin_product_bulk_upload")).content.decode()
     (root,) = _elements(html, "data-mediadmin-bulk")
     assert root["data-form-fields"].split() == list(BulkUploadForm().fields)
-    assert root["data-product-field"] in BulkUploadForm().fields
+    assert {root["data-product-field"], root["data-target-field"]} <= set(BulkUploadForm().fields)
+    target_choices = dict(BulkUploadForm().fields[root["data-target-field"]].choices)
+    assert root["data-one-product"] in target_choices
     assert json.loads(root["data-csv-header"]) == presenters.CSV_HEADER
     no_js_csv = presenters.outcomes_csv([uploads.UploadOutcome("unmatched", "x.pdf", "none")])
     assert next(csv.reader(io.StringIO(no_js_csv))) == presenters.CSV_HEADER
