@@ -2,9 +2,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from . import imaging
+from . import upload_kinds
 from .models import Product
-from .widgets import IMAGE_ACCEPT
 
 
 class ProductForm(forms.ModelForm):
@@ -22,7 +21,7 @@ class ProductForm(forms.ModelForm):
         fields = ("name", "image", "document")
         widgets = {
             "image": forms.ClearableFileInput(attrs={
-                "accept": ",".join(IMAGE_ACCEPT.get(f, "") for f in imaging.allowed_formats()),
+                "accept": upload_kinds.image_accept(),
             }),
         }
 

@@ -16,15 +16,14 @@ from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
-from . import filenames, filesafety, imaging, services, uploadlog
+from . import filenames, filesafety, imaging, services, upload_kinds, uploadlog
 from .fields import StorageWriteError
 from .models import Product, ProductDocument, ProductImage
 
 logger = logging.getLogger(__name__)
 
-DOCUMENTS = "documents"
-IMAGES = "images"
-KINDS = (DOCUMENTS, IMAGES)
+# The kinds are named in upload_kinds (the registry); these aliases keep existing callers working.
+DOCUMENTS, IMAGES, KINDS = upload_kinds.DOCUMENTS, upload_kinds.IMAGES, upload_kinds.NAMES
 
 
 class DuplicateUpload(ValidationError):

@@ -1,9 +1,7 @@
 """Admin widgets: a file input with the current thumbnail and a preview before saving."""
 from django.contrib.admin.widgets import AdminFileWidget
 
-from . import imaging, thumbnails
-
-IMAGE_ACCEPT = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
+from . import thumbnails, upload_kinds
 
 
 class ImagePreviewWidget(AdminFileWidget):
@@ -13,8 +11,7 @@ class ImagePreviewWidget(AdminFileWidget):
 
     def __init__(self, attrs=None, size_name="admin_inline"):
         self.size_name = size_name
-        accept = ",".join(IMAGE_ACCEPT.get(f, f"image/{f.lower()}") for f in imaging.allowed_formats())
-        attrs = {"accept": accept, "data-mediadmin-preview": size_name, **(attrs or {})}
+        attrs = {"accept": upload_kinds.image_accept(), "data-mediadmin-preview": size_name, **(attrs or {})}
         super().__init__(attrs)
 
     def get_context(self, name, value, attrs):

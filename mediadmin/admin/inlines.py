@@ -4,7 +4,7 @@ from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
-from .. import permissions, uploads
+from .. import permissions, upload_kinds
 from ..models import ProductDocument, ProductImage
 from .mixins import ImagePreviewAdminMixin
 
@@ -23,8 +23,8 @@ class ProductImageInline(UploadKindInlineMixin, ImagePreviewAdminMixin, admin.Ta
     """Gallery rows: thumbnail and preview in the widget, alt text, editable order."""
 
     model = ProductImage
-    upload_kind = uploads.IMAGES
-    fields = ("image", "alt_text", "position", "dimensions")
+    upload_kind = upload_kinds.IMAGES
+    fields = upload_kinds.KINDS[upload_kinds.IMAGES].inline_fields
     readonly_fields = ("dimensions",)
     extra = 1
     ordering = ("position", "id")
@@ -41,8 +41,8 @@ class ProductDocumentInline(UploadKindInlineMixin, admin.TabularInline):
     """Document rows: name, size, type and a download link, all computed by the server."""
 
     model = ProductDocument
-    upload_kind = uploads.DOCUMENTS
-    fields = ("file", "title", "visibility", "download", "size_display", "content_type")
+    upload_kind = upload_kinds.DOCUMENTS
+    fields = upload_kinds.KINDS[upload_kinds.DOCUMENTS].inline_fields
     readonly_fields = ("download", "size_display", "content_type")
     extra = 1
     classes = ("mediadmin-documents",)

@@ -1,17 +1,20 @@
 """How upload outcomes are shown: JSON for bulk-upload.js, counts and CSV for the summary."""
 import csv
 import io
+import json
 from collections import Counter
 from urllib.parse import quote
 
-from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .. import thumbnails
+from .. import thumbnails, upload_kinds
 from ..models import ProductDocument
+from .forms import ONE_PRODUCT
 
+# The columns of the summary CSV: written here without JavaScript, and by bulk-upload.js
+# from data-csv-header (bulk_page_data), so both files have the same columns.
 CSV_HEADER = ["file", "status", "product_sku", "product_name", "message"]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 STATUS_LABELS = {"uploaded": _("Uploaded"), "duplicate": _("Duplicate"), "refused": _("Refused"),
@@ -27,7 +30,7 @@ def product_json(product):
 
 
 def _row_json(obj):
-    """A new inline row's cells; keys named after the inline's fields fill its columns."""
+    """A new inline row's cells: the keys are the kind's row_keys (upload_kinds), the JS's slots."""
     if isinstance(obj, ProductDocument):
         size = filesizeformat(obj.size)
         return {"id": obj.pk, "kind": "document", "title": obj.title, "name": obj.original_name,
@@ -79,7 +82,30 @@ def summary_context(outcomes):
 
 def limits():
     """Byte limits shown on the pages and handed to the JavaScript."""
-    return {"document_bytes": settings.MEDIADMIN_MAX_DOCUMENT_BYTES,
-            "image_bytes": settings.MEDIADMIN_MAX_IMAGE_BYTES,
-            "document": filesizeformat(settings.MEDIADMIN_MAX_DOCUMENT_BYTES),
-            "image": filesizeformat(settings.MEDIADMIN_MAX_IMAGE_BYTES)}
+    document = upload_kinds.KINDS[upload_kinds.DOCUMENTS].max_bytes
+    image = upload_kinds.KINDS[upload_kinds.IMAGES].max_bytes
+    return {"document_bytes": document, "image_bytes": image,
+            "document": filesizeformat(document), "image": filesizeformat(image)}
+
+
+def _request_params():
+    # The names the JS sends its file and its "upload anyway" flag under (views read the same).
+    return {"file-param": upload_kinds.FILE_PARAM,
+            "allow-duplicate-param": upload_kinds.ALLOW_DUPLICATE_PARAM, "concurrency": 3}
+
+
+def inline_uploader_data(kind, object_id):
+    """data-* attributes of an inline's drop zone: everything bulk-upload.js needs from the server."""
+    url = reverse("admin:mediadmin_product_upload", args=[object_id, kind.name])
+    return {"upload-url": url, "inline-prefix": kind.prefix, "max-bytes": kind.max_bytes,
+            "accept": kind.accept, **_request_params()}
+
+
+def bulk_page_data(form, match_chunk):
+    """data-* attributes of the bulk page: URLs, limits, the form's field names, the CSV header."""
+    product_field = "product"  # BulkUploadForm's field of the one chosen product
+    return {"upload-url": reverse("admin:mediadmin_product_bulk_upload_file"),
+            "match-url": reverse("admin:mediadmin_product_bulk_match"), "match-chunk": match_chunk,
+            "max-bytes": max(k.max_bytes for k in upload_kinds.KINDS.values()),
+            "form-fields": " ".join(form.fields), "target-field": "target", "one-product": ONE_PRODUCT,
+            "product-field": product_field, "csv-header": json.dumps(CSV_HEADER), **_request_params()}

@@ -14,7 +14,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from .. import matching, permissions, selectors, uploadlog, uploads
+from .. import matching, permissions, selectors, upload_kinds, uploadlog, uploads
 from ..models import Product, ProductDocument
 from . import presenters
 from .forms import BulkUploadForm
@@ -44,24 +44,24 @@ def _outcome_response(request, outcome):
 
 
 def _allow_duplicate(request) -> bool:
-    return request.POST.get("allow_duplicate") in {"1", "true", "on"}
+    return request.POST.get(upload_kinds.ALLOW_DUPLICATE_PARAM) in {"1", "true", "on"}
 
 
 def _visibility(request) -> str | None:
-    value = request.POST.get("visibility")
+    value = request.POST.get(upload_kinds.VISIBILITY_PARAM)
     return value if value in ProductDocument.Visibility.values else None
 
 
 def upload_to_product(model_admin, request, object_id, kind):
-    """One file (field "file") into a product's documents or gallery."""
-    if kind not in uploads.KINDS:
+    """One file (parameter upload_kinds.FILE_PARAM) into a product's documents or gallery."""
+    if upload_kinds.get(kind) is None:
         raise Http404
     if not permissions.may_add_files(request.user, kind):
         return _forbidden()
     product = selectors.product_by_id(object_id)
     if product is None:
         raise Http404
-    uploaded_file = request.FILES.get("file")
+    uploaded_file = request.FILES.get(upload_kinds.FILE_PARAM)
     if uploaded_file is None:
         return JsonResponse({"status": "refused", "message": str(_("No file was sent."))}, status=400)
     outcome = uploads.file_upload(product=product, uploaded_file=uploaded_file, user=request.user,
@@ -75,7 +75,7 @@ def bulk_upload_file(model_admin, request):
     if not permissions.may_add_any_files(request.user):
         return _forbidden()
     form = BulkUploadForm(request.POST)
-    uploaded_file = request.FILES.get("file")
+    uploaded_file = request.FILES.get(upload_kinds.FILE_PARAM)
     if uploaded_file is None or not form.is_valid():
         errors = form.errors.get_json_data() if form.is_bound else {}
         return JsonResponse({"status": "refused", "message": str(_("No file was sent.")),
@@ -138,6 +138,7 @@ def _page_context(model_admin, request, form):
         "forbidden": form is None,
         "max_files": settings.DATA_UPLOAD_MAX_NUMBER_FILES,
         "limits": presenters.limits(),
+        "match_chunk": MAX_MATCH_NAMES,  # bulk-upload.js sends names in requests of this many
         "media": model_admin.media,
     }
 

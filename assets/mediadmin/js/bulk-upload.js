@@ -49,43 +49,66 @@
     }
   }
 
-  /* A queue of files sent with XMLHttpRequest (for upload progress), a few at a time. */
+  /* The bytes an item adds to the overall bar: none once cancelled, all once final. */
+  function contribution(item) {
+    if (item.state === "cancelled") return { total: 0, loaded: 0 };
+    return { total: item.file.size, loaded: FINAL.has(item.state) ? item.file.size : item.loaded };
+  }
+
+  /* A queue of files sent with XMLHttpRequest (for upload progress), a few at a time.
+   * Running totals (bytes, counts per state) are updated by deltas, so a progress event
+   * costs the same with 5 or 5,000 files queued; clicks are delegated to the list. */
   class Queue {
     constructor(root, options) {
       this.root = root;
       this.url = root.dataset.uploadUrl;
       this.maxBytes = Number(root.dataset.maxBytes || 0);
+      this.fileParam = root.dataset.fileParam;
+      this.duplicateParam = root.dataset.allowDuplicateParam;
       this.list = root.querySelector("[data-list]");
       this.itemTemplate = root.querySelector("template[data-item-template]");
       this.overall = root.querySelector("[data-overall]");
       this.items = [];
+      this.byNode = new WeakMap();
+      this.waiting = [];  // FIFO of items to send; an entry no longer queued is skipped
+      this.counts = {};
+      this.totals = { total: 0, loaded: 0, finished: 0 };
       this.active = 0;
       this.fields = options.fields || (() => ({}));
       this.onResult = options.onResult || (() => {});
       this.onIdle = options.onIdle || (() => {});
+      this.list.addEventListener("click", (event) => this.clicked(event));
       // Leaving the page (or saving the form) would cut the files still on their way.
       window.addEventListener("beforeunload", (event) => {
-        if (this.items.some((i) => i.state === "queued" || i.state === "uploading")) {
+        if ((this.counts.queued || 0) + (this.counts.uploading || 0) > 0) {
           event.preventDefault();
           event.returnValue = "";
         }
       });
     }
 
+    clicked(event) {
+      const button = event.target.closest("[data-action]");
+      const item = button && this.byNode.get(button.closest(".mediadmin-upload-item"));
+      if (!item) return;
+      const action = button.dataset.action;
+      if (action === "cancel") this.cancel(item);
+      else if (action === "retry") this.retry(item, false);
+      else if (action === "keep") this.retry(item, true);
+    }
+
     add(file, extra) {
       const node = this.itemTemplate.content.firstElementChild.cloneNode(true);
-      const item = { file, node, state: "queued", loaded: 0, xhr: null, allowDuplicate: false, ...extra };
+      const item = { file, node, state: null, loaded: 0, xhr: null, allowDuplicate: false, ...extra };
       fill(node, { name: file.name, size: humanSize(file.size) });
-      node.querySelector("[data-action=cancel]").addEventListener("click", () => this.cancel(item));
-      node.querySelector("[data-action=retry]").addEventListener("click", () => this.retry(item, false));
-      node.querySelector("[data-action=keep]").addEventListener("click", () => this.retry(item, true));
+      this.byNode.set(node, item);
       this.list.append(node);
       this.items.push(item);
       if (this.maxBytes && file.size > this.maxBytes) {
         this.finish(item, "refused", text(this.root, "TooLarge",
           { name: file.name, size: humanSize(file.size), limit: humanSize(this.maxBytes) }));
       } else {
-        this.setState(item, item.state, item.message || "");
+        this.setState(item, "queued", item.message || "");
       }
       return item;
     }
@@ -95,24 +118,50 @@
     /* Read on every pump, so data-concurrency can be changed while files wait. */
     get concurrency() { return Number(this.root.dataset.concurrency || 3); }
 
+    /* Change an item's state or bytes, keeping the running totals right by their difference. */
+    track(item, change) {
+      const before = item.state === null ? { total: 0, loaded: 0 } : contribution(item);
+      const wasFinal = FINAL.has(item.state);
+      if (item.state !== null) this.counts[item.state] -= 1;
+      change();
+      const after = contribution(item);
+      this.counts[item.state] = (this.counts[item.state] || 0) + 1;
+      this.totals.total += after.total - before.total;
+      this.totals.loaded += after.loaded - before.loaded;
+      this.totals.finished += Number(FINAL.has(item.state)) - Number(wasFinal);
+    }
+
     setState(item, state, message) {
-      item.state = state;
+      this.track(item, () => { item.state = state; });
+      if (state === "queued") this.waiting.push(item);
       item.node.dataset.state = state;
       item.node.querySelector("[data-status]").textContent = message || text(this.root, state[0].toUpperCase() + state.slice(1));
       item.node.querySelector("[data-action=cancel]").hidden = FINAL.has(state);
       item.node.querySelector("[data-action=retry]").hidden = !["failed", "refused", "cancelled", "unmatched"].includes(state);
       item.node.querySelector("[data-action=keep]").hidden = state !== "duplicate";
+      this.showProgress(item);
+    }
+
+    showProgress(item) {
       const bar = item.node.querySelector("progress");
-      bar.value = state === "uploaded" ? 100 : Math.round(100 * item.loaded / Math.max(item.file.size, 1));
+      bar.value = item.state === "uploaded" ? 100 : Math.round(100 * item.loaded / Math.max(item.file.size, 1));
+    }
+
+    nextWaiting() {
+      while (this.waiting.length) {
+        const item = this.waiting.shift();
+        if (item.state === "queued") return item;
+      }
+      return null;
     }
 
     pump() {
       while (this.active < this.concurrency) {
-        const next = this.items.find((i) => i.state === "queued");
+        const next = this.nextWaiting();
         if (!next) break;
         this.send(next);
       }
-      if (this.active === 0 && this.items.length && this.items.every((i) => FINAL.has(i.state))) {
+      if (this.active === 0 && this.items.length && this.totals.finished === this.items.length) {
         this.root.dataset.state = "done";
         this.onIdle(this);
       }
@@ -122,10 +171,10 @@
       const xhr = new XMLHttpRequest();
       const form = new FormData();
       for (const [key, value] of Object.entries(this.fields(item))) form.append(key, value);
-      if (item.allowDuplicate) form.append("allow_duplicate", "1");
-      form.append("file", item.file, item.file.name);
+      if (item.allowDuplicate) form.append(this.duplicateParam, "1");
+      form.append(this.fileParam, item.file, item.file.name);
       item.xhr = xhr;
-      item.loaded = 0;
+      this.track(item, () => { item.loaded = 0; });
       this.active += 1;
       this.root.dataset.state = "uploading";
       this.setState(item, "uploading");
@@ -133,15 +182,19 @@
       xhr.setRequestHeader("X-CSRFToken", csrfToken(this.root));
       xhr.setRequestHeader("X-Requested-With", "XMLHttpRequest");
       xhr.responseType = "json";
-      xhr.upload.addEventListener("progress", (e) => {
-        item.loaded = e.lengthComputable ? e.loaded : item.loaded;
-        this.setState(item, "uploading");
-        this.update();
-      });
+      xhr.upload.addEventListener("progress", (e) => this.progressed(item, e));
       xhr.addEventListener("load", () => this.received(item, xhr));
       xhr.addEventListener("error", () => this.done(item, "failed", text(this.root, "Network")));
       xhr.addEventListener("abort", () => this.done(item, "cancelled"));
       xhr.send(form);
+    }
+
+    /* One progress event: this item's bar and the overall totals, nothing else is visited. */
+    progressed(item, event) {
+      if (!event.lengthComputable || item.state !== "uploading") return;
+      this.track(item, () => { item.loaded = event.loaded; });
+      this.showProgress(item);
+      this.update();
     }
 
     received(item, xhr) {
@@ -164,7 +217,7 @@
     }
 
     finish(item, state, message) {
-      if (state === "uploaded") item.loaded = item.file.size;
+      if (state === "uploaded") this.track(item, () => { item.loaded = item.file.size; });
       item.message = message || "";
       this.setState(item, state, message);
       this.update();
@@ -177,26 +230,17 @@
 
     retry(item, allowDuplicate) {
       item.allowDuplicate = allowDuplicate || item.allowDuplicate;
-      item.loaded = 0;
+      this.track(item, () => { item.loaded = 0; });
       this.root.dataset.state = "uploading";
       this.setState(item, "queued");
       this.pump();
       this.update();
     }
 
-    counts() {
-      const counts = {};
-      for (const i of this.items) counts[i.state] = (counts[i.state] || 0) + 1;
-      return counts;
-    }
-
     update() {
       if (!this.overall) return;
-      const live = this.items.filter((i) => i.state !== "cancelled");
-      const total = live.reduce((sum, i) => sum + i.file.size, 0);
-      const loaded = live.reduce((sum, i) => sum + (FINAL.has(i.state) ? i.file.size : i.loaded), 0);
-      const c = this.counts();
-      const finished = this.items.filter((i) => FINAL.has(i.state)).length;
+      const c = this.counts;
+      const { total, loaded, finished } = this.totals;
       this.overall.hidden = this.items.length === 0;
       this.overall.querySelector("progress").value = total ? Math.round(100 * loaded / total) : 100;
       this.overall.querySelector("[data-overall-text]").textContent = text(this.root, "Overall", {
@@ -255,18 +299,23 @@
     return /[",\n\r]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
   }
 
-  function summaryCsv(queue) {
-    const lines = [["file", "status", "product_sku", "product_name", "message"]];
+  /* The columns come from the server (presenters.CSV_HEADER via data-csv-header): the same
+   * header as the CSV of the page without JavaScript. */
+  function summaryCsv(root, queue) {
+    const header = JSON.parse(root.dataset.csvHeader);
+    const lines = [header];
     for (const i of queue.items) {
       const product = i.product || (i.result && i.result.product) || {};
-      lines.push([i.file.name, i.state, product.sku || "", product.name || "", i.message || ""]);
+      const row = { file: i.file.name, status: i.state, product_sku: product.sku || "",
+        product_name: product.name || "", message: i.message || "" };
+      lines.push(header.map((column) => row[column]));
     }
     return lines.map((line) => line.map(csvCell).join(",")).join("\r\n") + "\r\n";
   }
 
   function showSummary(root, queue) {
     const summary = root.querySelector("[data-summary]");
-    const c = queue.counts();
+    const c = queue.counts;
     fill(summary, {
       uploaded: String(c.uploaded || 0), duplicate: String(c.duplicate || 0),
       refused: String((c.refused || 0) + (c.failed || 0)), unmatched: String(c.unmatched || 0),
@@ -274,17 +323,18 @@
     });
     const link = summary.querySelector("[data-csv]");
     if (link.href && link.href.startsWith("blob:")) URL.revokeObjectURL(link.href);
-    link.href = URL.createObjectURL(new Blob([summaryCsv(queue)], { type: "text/csv" }));
+    link.href = URL.createObjectURL(new Blob([summaryCsv(root, queue)], { type: "text/csv" }));
     summary.hidden = false;
   }
 
   async function matchNames(root, names) {
     const matches = {};
-    for (let start = 0; start < names.length; start += 1000) {
+    const chunk = Number(root.dataset.matchChunk);  // the most names the server takes at once
+    for (let start = 0; start < names.length; start += chunk) {
       const response = await fetch(root.dataset.matchUrl, {
         method: "POST", credentials: "same-origin",
         headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken(root) },
-        body: JSON.stringify({ names: names.slice(start, start + 1000) }),
+        body: JSON.stringify({ names: names.slice(start, start + chunk) }),
       });
       if (!response.ok) throw new Error(String(response.status));
       Object.assign(matches, (await response.json()).matches);
@@ -294,10 +344,13 @@
 
   function initBulk(root) {
     const form = root.querySelector("form");
+    const names = root.dataset.formFields.split(" ");
+    const targetField = root.dataset.targetField;
+    const productField = root.dataset.productField;
     const formFields = () => {
       const data = new FormData(form);
       const fields = {};
-      for (const name of ["target", "product", "visibility", "allow_duplicate"]) {
+      for (const name of names) {
         if (data.has(name)) fields[name] = data.get(name);
       }
       return fields;
@@ -312,22 +365,23 @@
       const fields = formFields();
       root.querySelector("[data-summary]").hidden = true;
       let matches = {};
-      if (fields.target !== "product") {
+      const oneProduct = fields[targetField] === root.dataset.oneProduct;
+      if (!oneProduct) {
         try { matches = await matchNames(root, files.map((f) => f.name)); }
         catch (error) { matches = null; }
-      } else if (!fields.product) {
+      } else if (!fields[productField]) {
         root.querySelector("[data-choose-product]").hidden = false;
         return;
       }
       root.querySelector("[data-choose-product]").hidden = true;
-      const chosen = form.querySelector("select[name=product]");
+      const chosen = form.elements.namedItem(productField);
       for (const file of files) {
-        const product = fields.target === "product"
+        const product = oneProduct
           ? { name: chosen.options[chosen.selectedIndex].text, sku: "" }
           : matches && matches[file.name];
         const item = queue.add(file, { product });
         fill(item.node, { product: label(product) });
-        if (matches && !product && fields.target !== "product") {
+        if (matches && !product && !oneProduct) {
           queue.finish(item, "unmatched", text(root, "NoMatch"));
         }
       }
