@@ -13,7 +13,7 @@ from django.core.files.base import ContentFile, File
 from django.core.files.storage import FileSystemStorage, storages
 
 from . import thumbs
-from ..services import stored_fingerprint
+from ..files import stored_fingerprint
 from ..thumbnails import sorl_adapter
 from .references import is_referenced
 
