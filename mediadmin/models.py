@@ -88,7 +88,7 @@ class ProductImage(models.Model):
     position = models.PositiveIntegerField(_("position"), default=0, db_index=True)
     width = models.PositiveIntegerField(_("width"), null=True, blank=True, editable=False)
     height = models.PositiveIntegerField(_("height"), null=True, blank=True, editable=False)
-    # Filled by uploads.gallery_image_upload (and lazily for older rows) to spot duplicates.
+    # Filled by services.uploads.gallery_image_upload (and lazily for older rows) to spot duplicates.
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, default="", editable=False,
                               db_index=True)
 

@@ -8,7 +8,7 @@ Management commands act without a user and do not ask.
 from django.contrib.auth import get_permission_codename
 
 from .models import Product, ProductDocument, ProductImage
-from .uploads import DOCUMENTS, IMAGES
+from .upload_kinds import DOCUMENTS, IMAGES
 
 AUDIT_PERMISSION = "mediadmin.audit_storage"
 UPLOAD_MODELS = {DOCUMENTS: ProductDocument, IMAGES: ProductImage}

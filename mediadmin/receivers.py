@@ -2,14 +2,11 @@
 a file another row still references is never deleted."""
 from django.apps import apps
 from django.core.signals import request_finished, setting_changed
-from django.db import models
 from django.db.models.signals import post_save, pre_save
 from django_cleanup.signals import cleanup_pre_delete
 
-from . import audit, filesafety, thumbnails
-
-# Set on an instance between pre_save and post_save: image fields whose file this save stores.
-NEW_IMAGES = "_mediadmin_new_images"
+from . import audit, filesafety, services, thumbnails
+from .services.thumbnail_jobs import image_fields
 
 
 def keep_shared_file(sender, file, **kwargs):
@@ -25,30 +22,24 @@ def delete_thumbnails(sender, file, **kwargs):
 
 
 def note_new_images(sender, instance, raw=False, **kwargs):
-    """Before a save stores its files, note which image fields hold a newly assigned file."""
-    if raw:  # fixtures name files that are already stored
-        return
-    setattr(instance, NEW_IMAGES, [
-        field.name for field in image_fields(sender)
-        if getattr(instance, field.name) and not getattr(instance, field.name)._committed
-    ])
+    """Before a save stores its files, note which image fields hold a newly assigned file.
+
+    For saves that call no service (the admin's gallery inline, plain save()); a save made
+    by a service is claimed and scheduled by it (services/thumbnail_jobs.py).
+    """
+    if not raw:  # fixtures name files that are already stored
+        services.thumbnails_note_new(instance)
 
 
 def schedule_new_images(sender, instance, raw=False, **kwargs):
     """After the save, schedule the thumbnails of the images it stored (made after commit)."""
-    for field_name in instance.__dict__.pop(NEW_IMAGES, []):
-        thumbnails.schedule(instance, field_name)
+    services.thumbnails_schedule_new(instance)
 
 
 def settings_changed(sender, setting, **kwargs):
     """Thumbnail names depend on sorl's settings and the storages: recompute them after a change."""
     if setting.startswith("THUMBNAIL_") or setting in ("STORAGES", "MEDIA_ROOT", "MEDIA_URL"):
         thumbnails.clear_names()
-
-
-def image_fields(model):
-    """The ImageFields of a model."""
-    return [f for f in model._meta.concrete_fields if isinstance(f, models.ImageField)]
 
 
 def connect():

@@ -3,7 +3,6 @@ from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -79,14 +78,13 @@ class ProductFormView(DetailView):
         return self._render(self._form(product), product)
 
     def post(self, request, *args, **kwargs):
-        """Validate and save, or show the form again with its errors."""
+        """Validate and save through services.product_save (its own transaction), or show the errors."""
         product = self.get_object()
         form = self._form(product, request.POST, request.FILES)
         if not form.is_valid():
             return self._render(form, product, status=400)
         try:
-            with transaction.atomic():
-                product = services.product_save(product=form.save(commit=False))
+            product = services.product_save(product=form.save(commit=False))
         except StorageWriteError as exc:
             form.add_error(None, str(exc))
             return self._render(form, product, status=503)

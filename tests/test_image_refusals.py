@@ -9,7 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from mediadmin import imaging, thumbnails, uploads, validators
+from mediadmin import imaging, thumbnails, validators
+from mediadmin.services import uploads
 from mediadmin.models import Product, ProductImage
 
 from . import broken_images, factories

@@ -14,7 +14,8 @@ from django.db import models
 from django.test import RequestFactory
 from django.urls import reverse
 
-from mediadmin import upload_kinds, uploads
+from mediadmin import upload_kinds
+from mediadmin.services import uploads
 from mediadmin.admin import presenters
 from mediadmin.admin.forms import BulkUploadForm
 from mediadmin.forms import ProductForm

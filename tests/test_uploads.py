@@ -11,7 +11,8 @@ from django.db import DatabaseError, connection
 from django.test import Client
 from django.urls import reverse
 
-from mediadmin import matching, uploads
+from mediadmin import matching
+from mediadmin.services import uploads
 from mediadmin.admin.presenters import outcomes_csv
 from mediadmin.models import ProductDocument, ProductImage
 

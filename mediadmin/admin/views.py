@@ -1,6 +1,6 @@
 """Extra admin views of products: one-file upload endpoints, the bulk upload page, file matching.
 
-Each view checks permissions, calls the services in mediadmin.uploads and turns the outcome
+Each view checks permissions, calls the services in mediadmin.services.uploads and turns the outcome
 into JSON (for bulk-upload.js) or a page (without JavaScript). No business logic here.
 """
 import json
@@ -14,8 +14,9 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from .. import matching, permissions, selectors, upload_kinds, uploadlog, uploads
+from .. import matching, permissions, selectors, upload_kinds, uploadlog
 from ..models import Product, ProductDocument
+from ..services import uploads
 from . import presenters
 from .forms import BulkUploadForm
 

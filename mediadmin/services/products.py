@@ -1,61 +1,51 @@
-"""Writes: everything that changes products and their files goes through here."""
-import hashlib
-import logging
-
-from . import filenames, thumbnails, validators
-from .models import Product, ProductDocument
-
-logger = logging.getLogger(__name__)
-
-CHUNK = 64 * 1024
-
-
-def file_fingerprint(fileobj):
-    """Return (size, sha256 hex) of a file, read in chunks."""
-    digest, size = hashlib.sha256(), 0
-    fileobj.seek(0)
-    for chunk in iter(lambda: fileobj.read(CHUNK), b""):
-        digest.update(chunk)
-        size += len(chunk)
-    fileobj.seek(0)
-    return size, digest.hexdigest()
-
-
-def stored_fingerprint(storage, name):
-    """Return (size, sha256 hex) of a file already in `storage`, read in chunks."""
-    with storage.open(name, "rb") as fileobj:
-        return file_fingerprint(fileobj)
-
-
-def document_fill_metadata(*, document: ProductDocument, user=None) -> ProductDocument:
-    """Compute size, type, checksum and original name of a newly assigned document file."""
-    field_file = document.file
-    if getattr(field_file, "_committed", True):
-        return document
-    document.original_name = filenames.display_name(field_file.name)
-    document.size, document.sha256 = file_fingerprint(field_file)
-    document.content_type = validators.sniff_document(field_file) or "application/octet-stream"
-    if not document.title:
-        document.title = document.original_name.rsplit(".", 1)[0][:200]
-    if user is not None and user.is_authenticated and document.uploaded_by_id is None:
-        document.uploaded_by = user
-    return document
-
-
-def document_save(*, document: ProductDocument, user=None) -> ProductDocument:
-    """Fill server-computed metadata and save a document row (and its file)."""
-    document_fill_metadata(document=document, user=user)
-    document.save()
-    return document
+"""Writes of products and their gallery: saves that schedule thumbnails, and regeneration."""
+from .. import thumbnails
+from ..models import Product, ProductImage
+from . import thumbnail_jobs
+from .documents import document_save
+from .transactions import atomic_write
 
 
 def product_save(*, product: Product) -> Product:
-    """Save a product; a newly stored image gets its thumbnails by a task after commit.
+    """Save a product in its own transaction; a newly stored main image gets its thumbnails after commit.
 
-    The scheduling is receivers.schedule_new_images -> thumbnails.schedule, so gallery rows
-    saved by the admin inline and images saved by any other code path get theirs too.
+    The scheduling happens here, in thumbnail_jobs.save_and_schedule(): the image fields
+    holding a newly assigned file are listed before the save and each is handed to
+    thumbnails.schedule(), a transaction.on_commit callback, so the task is enqueued once the
+    outermost transaction commits and never after a rollback. The save is claimed, so the
+    post_save receiver (which covers saves that call no service) leaves it alone: one task
+    per new image.
     """
-    product.save()
+    with atomic_write():
+        thumbnail_jobs.save_and_schedule(product)
+    return product
+
+
+def gallery_image_save(*, image: ProductImage) -> ProductImage:
+    """Save a gallery image row in its own transaction; a newly stored image gets its thumbnails after commit.
+
+    Scheduled like product_save's image (thumbnail_jobs.save_and_schedule). Uploads of one
+    file go through services.uploads.gallery_image_upload, which also de-duplicates.
+    """
+    with atomic_write():
+        thumbnail_jobs.save_and_schedule(image)
+    return image
+
+
+def product_create(*, product: Product, images=(), documents=(), user=None) -> Product:
+    """Save a new product with its gallery images and documents, all in one transaction.
+
+    Each row goes through its own service above (thumbnails after commit, document
+    metadata), nested in this transaction: a failure leaves no row and no file.
+    """
+    with atomic_write():
+        product_save(product=product)
+        for image in images:
+            image.product = product
+            gallery_image_save(image=image)
+        for document in documents:
+            document.product = product
+            document_save(document=document, user=user)
     return product
 
 
@@ -64,6 +54,7 @@ def products_regenerate_thumbnails(*, products) -> thumbnails.Regeneration:
 
     With the default immediate backend they are made before this returns; with a worker the
     request only queues them, so selecting hundreds of products never times a page out.
+    No transaction: no row is written, and the tasks are enqueued now, not after a commit.
     """
     outcome = thumbnails.Regeneration()
     for product in products.prefetch_related("images"):

@@ -1,26 +1,32 @@
 """Writes for uploads of many files: one file per call, validated, de-duplicated, all or nothing.
 
 Each function validates the file with the model field's own validators, then saves the row
-in a short transaction; the field's pre_save stores the file under a server-made name
-(mediadmin.fields). If the transaction does not commit (a duplicate found under the lock, a
-failed INSERT), filesafety deletes the file that was stored for it, so a refused or failed
-file leaves neither a row nor a file. Files are hashed in chunks: a large upload is a
-temporary file on disk, never read whole into memory.
+in its own short transaction (transactions.atomic_write); the field's pre_save stores the
+file under a server-made name (mediadmin.fields). If the transaction does not commit (a
+duplicate found under the lock, a failed INSERT), filesafety deletes the file that was
+stored for it, so a refused or failed file leaves neither a row nor a file. A gallery
+image's thumbnails are scheduled here, after commit (thumbnail_jobs.save_and_schedule).
+Files are hashed in chunks (mediadmin.files): a large upload is a temporary file on disk,
+never read whole into memory.
 """
 import logging
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
-from . import filenames, filesafety, imaging, services, upload_kinds, uploadlog
-from .fields import StorageWriteError
-from .models import Product, ProductDocument, ProductImage
+from .. import filenames, imaging, upload_kinds, uploadlog
+from ..fields import StorageWriteError
+from ..files import stored_fingerprint
+from ..models import Product, ProductDocument, ProductImage
+from . import thumbnail_jobs
+from .documents import document_fill_metadata
+from .transactions import atomic_write
 
-logger = logging.getLogger(__name__)
+# The name this module had as mediadmin/uploads.py: log records and settings keep using it.
+logger = logging.getLogger("mediadmin.uploads")
 
 # The kinds are named in upload_kinds (the registry); these aliases keep existing callers working.
 DOCUMENTS, IMAGES, KINDS = upload_kinds.DOCUMENTS, upload_kinds.IMAGES, upload_kinds.NAMES
@@ -58,17 +64,6 @@ def _run_field_validators(model, field_name: str, uploaded_file) -> None:
     model._meta.get_field(field_name).run_validators(uploaded_file)
 
 
-def _write_atomically(write_row) -> None:
-    """Run write_row() in a transaction; a file stored for it is deleted unless it commits."""
-    try:
-        with transaction.atomic():
-            write_row()
-    finally:
-        # Outside any transaction this deletes at once what a rollback left behind;
-        # inside an outer one it waits, and the end of the request sweeps again.
-        filesafety.sweep()
-
-
 def _lock_product(product: Product) -> Product:
     # Serialises uploads to one product (PostgreSQL) so the duplicate check holds;
     # SQLite's IMMEDIATE transactions already serialise writers.
@@ -90,7 +85,7 @@ def _fill_missing_image_hashes(product: Product, exclude_pk=None) -> None:
     """Gallery rows saved without a hash (e.g. through the inline) get theirs computed once."""
     for image in product.images.filter(sha256="").exclude(pk=exclude_pk):
         try:
-            digest = services.stored_fingerprint(image.image.storage, image.image.name)[1]
+            digest = stored_fingerprint(image.image.storage, image.image.name)[1]
         except OSError:
             logger.warning("Cannot hash missing gallery file %r", image.image.name)
             continue
@@ -113,16 +108,14 @@ def document_upload(*, product: Product, uploaded_file, user=None, allow_duplica
     if visibility:
         document.visibility = visibility
     document.full_clean(exclude=["file"])
-    services.document_fill_metadata(document=document, user=user)
+    document_fill_metadata(document=document, user=user)
     _refuse_duplicate(find_duplicate_document, product, document.sha256, uploaded_file, allow_duplicate)
 
-    def write_row():
+    with atomic_write():
         _lock_product(product)
         _refuse_duplicate(find_duplicate_document, product, document.sha256, uploaded_file,
                           allow_duplicate)
-        document.save()
-
-    _write_atomically(write_row)
+        document.save()  # no after-commit work: documents have no thumbnails
     return document
 
 
@@ -137,17 +130,16 @@ def gallery_image_upload(*, product: Product, uploaded_file, user=None,
     image = ProductImage(product=product, image=uploaded_file)
     image.full_clean(exclude=["image"])
 
-    def write_row():
-        _lock_product(product)
-        last = product.images.aggregate(last=Max("position"))["last"]
-        image.position = 0 if last is None else last + 1
-        image.save()  # the field fills sha256, width and height from the stored bytes
-        _refuse_duplicate(find_duplicate_image, product, image.sha256, uploaded_file, allow_duplicate,
-                          exclude_pk=image.pk)
-        # Thumbnails: receivers.schedule_new_images queues them once the row commits.
-
     try:
-        _write_atomically(write_row)
+        with atomic_write():
+            _lock_product(product)
+            last = product.images.aggregate(last=Max("position"))["last"]
+            image.position = 0 if last is None else last + 1
+            # The field fills sha256, width and height from the stored bytes; the thumbnails
+            # are scheduled after commit, so a duplicate refused below rolls them back too.
+            thumbnail_jobs.save_and_schedule(image)
+            _refuse_duplicate(find_duplicate_image, product, image.sha256, uploaded_file,
+                              allow_duplicate, exclude_pk=image.pk)
     except BaseException:
         image.pk = None
         raise

@@ -1,0 +1,31 @@
+"""Writes of product documents: server-computed metadata (size, type, checksum, name) and the save."""
+from .. import filenames, validators
+from ..files import file_fingerprint
+from ..models import ProductDocument
+from .transactions import atomic_write
+
+
+def document_fill_metadata(*, document: ProductDocument, user=None) -> ProductDocument:
+    """Compute size, type, checksum and original name of a newly assigned document file."""
+    field_file = document.file
+    if getattr(field_file, "_committed", True):
+        return document
+    document.original_name = filenames.display_name(field_file.name)
+    document.size, document.sha256 = file_fingerprint(field_file)
+    document.content_type = validators.sniff_document(field_file) or "application/octet-stream"
+    if not document.title:
+        document.title = document.original_name.rsplit(".", 1)[0][:200]
+    if user is not None and user.is_authenticated and document.uploaded_by_id is None:
+        document.uploaded_by = user
+    return document
+
+
+def document_save(*, document: ProductDocument, user=None) -> ProductDocument:
+    """Fill server-computed metadata and save a document row (and its file) in its own transaction.
+
+    A document has no after-commit work: it has no thumbnails.
+    """
+    document_fill_metadata(document=document, user=user)
+    with atomic_write():
+        document.save()
+    return document
