@@ -84,7 +84,7 @@ def product_entries(products, *, include_document=None) -> list[ArchiveEntry]:
 
 
 def _basename(field_file) -> str:
-    return filenames.safe_part((field_file.name or "").rsplit("/", 1)[-1])
+    return filenames.safe_part(filenames.basename(field_file.name))
 
 
 def stream_zip(entries: Iterable[ArchiveEntry]) -> Iterator[bytes]:

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.http import FileResponse, HttpResponse, HttpResponseRedirect
 from django.utils.http import content_disposition_header
 
+from . import filenames
 from .validators import DOCUMENT_TYPES
 
 _TYPE_BY_EXTENSION = {ext: ct for ct, ext in DOCUMENT_TYPES.items()}
@@ -23,8 +24,8 @@ class Download:
 
 def content_type_for(name):
     """Content type of a stored name; its extension was made from the detected type."""
-    extension = name.rsplit(".", 1)[-1].lower()
-    return _TYPE_BY_EXTENSION.get(extension) or mimetypes.guess_type(name)[0] or "application/octet-stream"
+    known = _TYPE_BY_EXTENSION.get(filenames.extension(name))
+    return known or mimetypes.guess_type(name)[0] or "application/octet-stream"
 
 
 def _harden(response, download):

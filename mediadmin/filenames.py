@@ -17,14 +17,20 @@ def _truncate_utf8(text, max_bytes):
     return encoded.decode("utf-8", "ignore").strip("-_")
 
 
-def _basename(name):
+def basename(name):
     """The last path part, whatever separator the client used."""
     return str(name or "").replace("\\", "/").rsplit("/", 1)[-1]
 
 
+def extension(name):
+    """The lower-cased extension of a name's last part, or "" (stored names carry the detected type's)."""
+    last = basename(name)
+    return last.rsplit(".", 1)[-1].lower() if "." in last else ""
+
+
 def safe_stem(original_name, max_bytes=STEM_MAX_BYTES):
     """A slug of the original name's stem, bounded in bytes; "file" when nothing is left."""
-    base = _basename(original_name)
+    base = basename(original_name)
     stem = base.split(".", 1)[0] if not base.startswith(".") else base.lstrip(".").split(".", 1)[0]
     return _truncate_utf8(slugify(stem, allow_unicode=True), max_bytes) or "file"
 
@@ -37,7 +43,7 @@ def storage_name(original_name, extension):
 
 def display_name(original_name):
     """The client's file name for display only: no path, no control or bidi characters."""
-    base = _basename(original_name)
+    base = basename(original_name)
     kept = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C")
     return kept.strip()[:DISPLAY_MAX_CHARS] or "file"
 

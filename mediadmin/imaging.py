@@ -1,6 +1,9 @@
 """Pure Pillow helpers: probe an image without trusting its name, decode and re-encode it. No ORM here."""
 import io
+import mmap
+import os
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -92,6 +95,25 @@ def decode_fully(fileobj):
     """Decode every pixel (of the first frame) so truncated or corrupt data raises."""
     with open_restricted(fileobj) as img:
         img.load()
+
+
+@contextmanager
+def bytes_view(fileobj):
+    """The file's bytes without copying them: a memory map of a file on disk (a large upload's
+    temporary file), the buffer of an in-memory upload, else (other objects) one read."""
+    try:
+        fileno = fileobj.fileno()
+    except (AttributeError, OSError, io.UnsupportedOperation):
+        fileno = None
+    if fileno is not None and os.fstat(fileno).st_size:
+        with mmap.mmap(fileno, 0, access=mmap.ACCESS_READ) as view:
+            yield view
+    elif hasattr(fileobj, "getbuffer"):
+        with fileobj.getbuffer() as view:
+            yield view
+    else:
+        fileobj.seek(0)
+        yield fileobj.read()
 
 
 def count_jpeg_scans(data):

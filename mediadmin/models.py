@@ -11,12 +11,6 @@ from .fields import SafeFileField, SafeImageField
 from .storages import private_storage
 
 
-def stored_extension(name):
-    """Extension of a stored name, which the server made from the detected type."""
-    last = (name or "").rsplit("/", 1)[-1]
-    return last.rsplit(".", 1)[-1].lower() if "." in last else ""
-
-
 class Product(models.Model):
     """A product with a main image, an optional document, a gallery and documents."""
 
@@ -98,7 +92,7 @@ class ProductImage(models.Model):
         verbose_name_plural = _("gallery images")
 
     def __str__(self):
-        return self.alt_text or self.image.name.rsplit("/", 1)[-1]
+        return self.alt_text or filenames.basename(self.image.name)
 
 
 class ProductDocument(models.Model):
@@ -145,5 +139,5 @@ class ProductDocument(models.Model):
     @property
     def download_name(self):
         """The name it is downloaded under: the original stem, the stored (detected) type's extension."""
-        return filenames.download_name(self.original_name or self.file.name.rsplit("/", 1)[-1],
-                                       stored_extension(self.file.name))
+        return filenames.download_name(self.original_name or filenames.basename(self.file.name),
+                                       filenames.extension(self.file.name))

@@ -73,12 +73,17 @@ def _zip64_directory(fileobj, eocd_offset, name):
     return fields[7], fields[8]
 
 
+def _check_entry_count(count, name):
+    limit = settings.MEDIADMIN_ZIP_LIMITS["max_entries"]
+    if count > limit:
+        raise _refuse(_("%(name)s is a zip archive of %(count)s entries; the limit is %(limit)s."),
+                      "too_many_entries", name, count=f"{count:,}", limit=f"{limit:,}")
+
+
 def check_directory(directory, name):
     """Refuse an archive whose end record claims too many entries or too large a directory."""
     limit = settings.MEDIADMIN_ZIP_LIMITS["max_entries"]
-    if directory.entries > limit:
-        raise _refuse(_("%(name)s is a zip archive of %(count)s entries; the limit is %(limit)s."),
-                      "too_many_entries", name, count=f"{directory.entries:,}", limit=f"{limit:,}")
+    _check_entry_count(directory.entries, name)
     if directory.size > limit * _DIRECTORY_BYTES_PER_ENTRY:
         raise _refuse(_("%(name)s has a zip directory of %(size)s, far larger than an Office file's."),
                       "too_many_entries", name, size=filesizeformat(directory.size))
@@ -87,9 +92,7 @@ def check_directory(directory, name):
 def _check_entries(entries, name):
     """Total size, compression ratio and entry names within the limits."""
     limits = settings.MEDIADMIN_ZIP_LIMITS
-    if len(entries) > limits["max_entries"]:
-        raise _refuse(_("%(name)s is a zip archive of %(count)s entries; the limit is %(limit)s."),
-                      "too_many_entries", name, count=f"{len(entries):,}", limit=f"{limits['max_entries']:,}")
+    _check_entry_count(len(entries), name)  # the end record may have understated it
     total = sum(e.file_size for e in entries)
     packed = sum(e.compress_size for e in entries) or 1
     if total > limits["max_total_bytes"]:

@@ -7,11 +7,10 @@ Management commands act without a user and do not ask.
 """
 from django.contrib.auth import get_permission_codename
 
-from .models import Product, ProductDocument, ProductImage
-from .upload_kinds import DOCUMENTS, IMAGES
+from . import upload_kinds
+from .models import Product, ProductDocument
 
 AUDIT_PERMISSION = "mediadmin.audit_storage"
-UPLOAD_MODELS = {DOCUMENTS: ProductDocument, IMAGES: ProductImage}
 
 
 def is_active_staff(user) -> bool:
@@ -53,13 +52,13 @@ def may_change_product(user, product=None) -> bool:
 
 def may_add_files(user, kind: str) -> bool:
     """Whether the user may upload files of this kind (documents or images): the add permission of its model."""
-    model = UPLOAD_MODELS.get(kind)
-    return model is not None and _has(user, "add", model)
+    upload_kind = upload_kinds.get(kind)
+    return upload_kind is not None and _has(user, "add", upload_kind.model)
 
 
 def may_add_any_files(user) -> bool:
     """Whether the user may upload files of at least one kind (the bulk page and its matching)."""
-    return any(may_add_files(user, kind) for kind in UPLOAD_MODELS)
+    return any(may_add_files(user, kind) for kind in upload_kinds.NAMES)
 
 
 def may_set_product_document(user) -> bool:

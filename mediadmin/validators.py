@@ -154,8 +154,8 @@ def _check_jpeg_scans(fileobj, info, name):
     """A progressive JPEG is decoded once per scan: their number is bounded before decoding."""
     if info.format not in ("JPEG", "MPO"):
         return
-    fileobj.seek(0)
-    scans = imaging.count_jpeg_scans(fileobj.read())
+    with imaging.bytes_view(_cache_holders(fileobj)[-1]) as data:
+        scans = imaging.count_jpeg_scans(data)
     if scans > settings.MEDIADMIN_MAX_JPEG_SCANS:
         raise ValidationError(
             _("%(name)s is a JPEG of %(scans)d scans; the limit is %(limit)d."),
@@ -188,8 +188,9 @@ def validate_image_file(value):
     if not value or not _needs_check(value):
         return
     _check_size(value, settings.MEDIADMIN_MAX_IMAGE_BYTES)
-    info = inspect_image(value)
-    filetypes.check_name(value.name, filetypes.IMAGE, _("a %(format)s image") % {"format": info.format})
+    # Before the decode and re-encode: a probe of the header is enough to name both types.
+    _refuse_misnamed_image(value)
+    inspect_image(value)
 
 
 def _sniff_text(head, name):
@@ -253,7 +254,9 @@ def validate_document_file(value):
 
 
 def _refuse_misnamed_image(value):
-    """An image sent as a document under a document's name: say both, not just "not allowed"."""
+    """An image whose name claims a document (`report.pdf`): refused naming both types."""
+    if filetypes.claimed_family(value.name) in (None, filetypes.IMAGE):
+        return
     try:
         info = imaging.probe(value)
     except Exception:  # not an image either: the generic refusal follows

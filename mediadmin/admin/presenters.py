@@ -9,7 +9,7 @@ from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .. import thumbnails, upload_kinds
+from .. import filenames, thumbnails, upload_kinds
 from ..models import ProductDocument
 from .forms import ONE_PRODUCT
 
@@ -38,7 +38,7 @@ def _row_json(obj):
                 "visibility": obj.get_visibility_display(), "download_url": obj.file.url,
                 "change_url": reverse("admin:mediadmin_productdocument_change", args=[obj.pk])}
     dimensions = f"{obj.width} × {obj.height}"
-    return {"id": obj.pk, "kind": "image", "name": obj.image.name.rsplit("/", 1)[-1],
+    return {"id": obj.pk, "kind": "image", "name": filenames.basename(obj.image.name),
             "size": dimensions, "dimensions": dimensions, "position": obj.position, "alt_text": obj.alt_text,
             "thumbnail_url": thumbnails.thumbnail_url(obj.image, "admin_inline"),
             "change_url": reverse("admin:mediadmin_productimage_change", args=[obj.pk])}
