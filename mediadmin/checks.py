@@ -131,6 +131,19 @@ def check_thumbnail_format(app_configs, **kwargs):
 
 
 @register(Tags.compatibility)
+def check_png_compress_level(app_configs, **kwargs):
+    """MEDIADMIN_PNG_COMPRESS_LEVEL must be empty (sorl's way) or a zlib level from 0 to 9."""
+    level = settings.MEDIADMIN_PNG_COMPRESS_LEVEL
+    if level is None or (isinstance(level, int) and 0 <= level <= 9):
+        return []
+    return [Error(
+        f"MEDIADMIN_PNG_COMPRESS_LEVEL is {level!r}, which is not a zlib level.",
+        hint="Set a whole number from 0 (fastest, largest) to 9 (slowest, smallest); 3 is the default.",
+        id="mediadmin.E011",
+    )]
+
+
+@register(Tags.compatibility)
 def check_audit_root(app_configs, **kwargs):
     """cleanup_orphans refuses a media root that is not a media folder: warn at start-up."""
     from django.core.files.storage import storages

@@ -253,6 +253,11 @@ MEDIADMIN_THUMBNAIL_SIZES = {
 # Format of every thumbnail: empty keeps the source's format (a PNG stays a PNG, with its
 # alpha); "WEBP" writes smaller files, keeping alpha; "JPEG" or "PNG" force one format.
 MEDIADMIN_THUMBNAIL_FORMAT = os.environ.get("MEDIADMIN_THUMBNAIL_FORMAT", "").strip().upper()
+# zlib level of PNG thumbnails (0-9). sorl's own optimize=1 (level 9 and a filter search) spends
+# about 80 % of a PNG thumbnail's time for files a few percent smaller; 3 is ~5x faster
+# (docs/performance.md, "PNG thumbnails"). Empty: sorl's way.
+_png_level = os.environ.get("MEDIADMIN_PNG_COMPRESS_LEVEL", "3").strip()
+MEDIADMIN_PNG_COMPRESS_LEVEL = int(_png_level) if _png_level.isdigit() else (None if not _png_level else _png_level)
 # A page that finds a size not made yet makes it itself (on) or shows the placeholder and
 # enqueues the task (off: pages never wait, for sites whose tasks run in a worker).
 MEDIADMIN_THUMBNAIL_MAKE_IN_REQUEST = env_bool("MEDIADMIN_THUMBNAIL_MAKE_IN_REQUEST", default=True)
