@@ -18,7 +18,7 @@ class ProductForm(forms.ModelForm):
 
     class Meta:
         model = Product
-        fields = ("name", "image", "document")
+        fields = ("name", "image", "image_alt_text", "image_decorative", "document")
         widgets = {
             "image": forms.ClearableFileInput(attrs={
                 "accept": upload_kinds.image_accept(),

@@ -25,6 +25,14 @@ class Product(models.Model):
     )
     description = models.TextField(_("description"), blank=True, default="")
     image = SafeImageField(_("main image"), upload_to="product_images/", blank=True, db_index=True)
+    image_alt_text = models.CharField(
+        _("alt text of the main image"), max_length=250, blank=True, default="",
+        help_text=_("What the image shows, for people who cannot see it (screen readers, slow connections)."),
+    )
+    image_decorative = models.BooleanField(
+        _("main image is decorative"), default=False,
+        help_text=_("Tick when the image adds nothing the page does not already say: it gets no alt text on purpose."),
+    )
     document = SafeFileField(
         _("document"), upload_to="product_docs/", blank=True, storage=private_storage, db_index=True,
         help_text=_("Public; downloaded as an attachment through the document view."),
@@ -67,6 +75,11 @@ class Product(models.Model):
         """Public product page."""
         return reverse("product_detail", kwargs={"slug": self.slug})
 
+    @property
+    def image_alt(self):
+        """The main image's alt attribute on public pages: empty when decorative or not written yet."""
+        return "" if self.image_decorative else self.image_alt_text
+
 
 class ProductImage(models.Model):
     """One image of a product's gallery; width and height are read from the file."""
@@ -78,7 +91,14 @@ class ProductImage(models.Model):
         _("image"), upload_to="product_gallery/", width_field="width", height_field="height", db_index=True,
         hash_field="sha256",
     )
-    alt_text = models.CharField(_("alt text"), max_length=250, blank=True, default="")
+    alt_text = models.CharField(
+        _("alt text"), max_length=250, blank=True, default="",
+        help_text=_("What the image shows, for people who cannot see it."),
+    )
+    decorative = models.BooleanField(
+        _("decorative"), default=False,
+        help_text=_("Tick when the image adds nothing the page does not already say: it gets no alt text on purpose."),
+    )
     position = models.PositiveIntegerField(_("position"), default=0, db_index=True)
     width = models.PositiveIntegerField(_("width"), null=True, blank=True, editable=False)
     height = models.PositiveIntegerField(_("height"), null=True, blank=True, editable=False)
@@ -93,6 +113,11 @@ class ProductImage(models.Model):
 
     def __str__(self):
         return self.alt_text or filenames.basename(self.image.name)
+
+    @property
+    def alt(self):
+        """The alt attribute on public pages: empty when decorative or not written yet."""
+        return "" if self.decorative else self.alt_text
 
 
 class ProductDocument(models.Model):

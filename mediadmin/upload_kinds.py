@@ -73,8 +73,8 @@ KINDS = {
     ),
     IMAGES: UploadKind(
         name=IMAGES, model=ProductImage, file_field="image", limit_setting="MEDIADMIN_MAX_IMAGE_BYTES",
-        inline_fields=("image", "alt_text", "position", "dimensions"),
-        row_keys=("id", "kind", "name", "size", "dimensions", "position", "alt_text", "thumbnail_url",
+        inline_fields=("image", "alt_text", "decorative", "position", "dimensions"),
+        row_keys=("id", "kind", "name", "size", "dimensions", "position", "alt_text", "decorative", "thumbnail_url",
                   "change_url"),
     ),
 }

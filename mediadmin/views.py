@@ -1,5 +1,6 @@
 """The public site: product list, product page and the staff product form."""
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,7 +13,7 @@ from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView
 from django.views.static import serve
 
-from . import downloads, permissions, selectors, services, thumbnails
+from . import alt_text, downloads, permissions, selectors, services, thumbnails
 from .fields import StorageWriteError
 from .forms import ProductForm
 from .models import Product
@@ -91,6 +92,8 @@ class ProductFormView(DetailView):
         except ValidationError as exc:  # a file refused while being stored (fields.py pre_save)
             form.add_error(None, exc)
             return self._render(form, product, status=400)
+        if message := alt_text.warning(product):
+            messages.warning(request, message)
         return redirect(product)
 
     def _form(self, product, *args):

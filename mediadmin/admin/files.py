@@ -1,9 +1,10 @@
 """Admins for gallery images and documents on their own (search, filters, where they belong)."""
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from .. import services
+from .. import alt_text, services
+from .filters import GalleryMissingAltTextFilter
 from .inlines import ProductDocumentInline
 from .mixins import (
     ImagePreviewAdminMixin,
@@ -21,11 +22,19 @@ class ProductImageAdmin(ThumbnailColumnsMixin, StorageErrorAdminMixin, ImagePrev
     image_thumbnail = thumbnail_column("image", "admin_list", _("Image"))
     list_display = ("image_thumbnail", "__str__", "product", "position", "width", "height")
     list_select_related = ("product",)
+    list_filter = (GalleryMissingAltTextFilter,)
     search_fields = ("alt_text", "image", "product__name", "product__sku")
     autocomplete_fields = ("product",)
     readonly_fields = ("width", "height", "used_by")
     image_preview_size = "admin_preview"
     used_by = where_used_column("image")
+
+    def save_model(self, request, obj, form, change):
+        """Save, then warn when the image has neither alt text nor the decorative mark."""
+        super().save_model(request, obj, form, change)
+        message = alt_text.gallery_warning(obj)
+        if message:
+            self.message_user(request, message, messages.WARNING)
 
 
 class ProductDocumentAdmin(StorageErrorAdminMixin, admin.ModelAdmin):

@@ -40,6 +40,7 @@ def _row_json(obj):
     dimensions = f"{obj.width} × {obj.height}"
     return {"id": obj.pk, "kind": "image", "name": filenames.basename(obj.image.name),
             "size": dimensions, "dimensions": dimensions, "position": obj.position, "alt_text": obj.alt_text,
+            "decorative": str(_("Yes") if obj.decorative else _("No")),
             "thumbnail_url": thumbnails.thumbnail_url(obj.image, "admin_inline"),
             "change_url": reverse("admin:mediadmin_productimage_change", args=[obj.pk])}
 

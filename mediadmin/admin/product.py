@@ -7,10 +7,10 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .. import archive, permissions, selectors, services
+from .. import alt_text, archive, permissions, selectors, services
 from ..models import ProductDocument
 from .audit_views import storage_audit
-from .filters import HasDocumentsFilter, HasImageFilter
+from .filters import HasDocumentsFilter, HasImageFilter, MissingAltTextFilter
 from .inlines import ProductDocumentInline, ProductImageInline
 from .mixins import (
     ImagePreviewAdminMixin,
@@ -30,13 +30,13 @@ class ProductAdmin(ThumbnailColumnsMixin, StorageErrorAdminMixin, ImagePreviewAd
     list_display = ("image_thumbnail", "name", "sku", "image_count", "document_count", "created")
     list_display_links = ("image_thumbnail", "name")
     search_fields = ("name", "sku")
-    list_filter = (HasImageFilter, HasDocumentsFilter, "created")
+    list_filter = (HasImageFilter, HasDocumentsFilter, MissingAltTextFilter, "created")
     date_hierarchy = "created"
     list_per_page = 50
     prepopulated_fields = {"slug": ("name",)}
     fieldsets = (
         (None, {"fields": ("name", "slug", "sku", "description")}),
-        (_("Files"), {"fields": ("image", "document")}),
+        (_("Files"), {"fields": ("image", "image_alt_text", "image_decorative", "document")}),
     )
     inlines = (ProductImageInline, ProductDocumentInline)
     actions = ("regenerate_thumbnails", "download_files")
@@ -80,6 +80,13 @@ class ProductAdmin(ThumbnailColumnsMixin, StorageErrorAdminMixin, ImagePreviewAd
     def save_model(self, request, obj, form, change):
         """Save through the service, which schedules thumbnails after commit."""
         services.product_save(product=obj)
+
+    def save_related(self, request, form, formsets, change):
+        """Save the inlines, then warn when an image of the product still lacks alt text."""
+        super().save_related(request, form, formsets, change)
+        message = alt_text.warning(form.instance)
+        if message:
+            self.message_user(request, message, messages.WARNING)
 
     def save_formset(self, request, form, formset, change):
         """Save inline rows; documents get their server-computed metadata."""
