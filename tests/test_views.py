@@ -94,3 +94,10 @@ def test_a_request_django_refuses_gets_the_sites_400_page(client):
     response = client.get("/", HTTP_HOST="evil.example")
     assert response.status_code == 400
     assert "could not be understood" in response.content.decode()
+
+
+def test_favicon_redirects_to_the_logo_and_pages_link_it(client, db):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith("mediadmin/img/logo.svg")
+    assert 'rel="icon"' in client.get("/").content.decode()
+    assert 'rel="icon"' in client.get("/admin/login/").content.decode()
