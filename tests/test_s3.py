@@ -171,3 +171,12 @@ def test_a_presigned_download_asks_s3_for_name_type_and_no_caching(admin_client,
         assert answer.headers["Cache-Control"] == "private, no-store"
     assert "filename*=utf-8''Pr%C3%BCfbericht%20M%C3%A4rz.pdf" in content_disposition_header(
         True, "Prüfbericht März.pdf")
+
+
+def test_custom_domain_urls_carry_the_key_so_the_cdn_origin_is_the_bucket_root(s3_storage):
+    """docs/deployment.md: the CDN's origin is the bucket root, not the media/ prefix."""
+    from mediadmin.storages_s3 import MediaS3Storage
+
+    storage = MediaS3Storage(custom_domain="media.shop.example.com")
+    assert storage.url("product_images/lamp-abcd1234.jpg") == (
+        "https://media.shop.example.com/media/product_images/lamp-abcd1234.jpg")
