@@ -75,7 +75,7 @@ def product_entries(products, *, include_document=None) -> list[ArchiveEntry]:
     for product in products:
         folder = _folder(product)
         named = [(f"{folder}/{_basename(product.image)}", product.image),
-                 (f"{folder}/{_basename(product.document)}", product.document)]
+                 (f"{folder}/{product.document_download_name}", product.document)]
         named += [(f"{folder}/images/{_basename(i.image)}", i.image) for i in product.images.all()]
         named += [(f"{folder}/documents/{d.download_name}", d.file)
                   for d in product.documents.all() if include_document(d)]

@@ -37,6 +37,10 @@ class Product(models.Model):
         _("document"), upload_to="product_docs/", blank=True, storage=private_storage, db_index=True,
         help_text=_("Public; downloaded as an attachment through the document view."),
     )
+    # The client's name of the document, set by services.product_save; downloads use its stem.
+    document_original_name = models.CharField(
+        _("document's original file name"), max_length=255, blank=True, default="", editable=False,
+    )
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -79,6 +83,17 @@ class Product(models.Model):
     def image_alt(self):
         """The main image's alt attribute on public pages: empty when decorative or not written yet."""
         return "" if self.image_decorative else self.image_alt_text
+
+    @property
+    def document_download_name(self):
+        """The name the document is downloaded under: its original stem, the detected type's extension.
+
+        A row saved without the service (no original name) falls back to the stored name
+        without its random suffix, then to the product's slug.
+        """
+        original = (self.document_original_name or filenames.unsuffixed_name(self.document.name)
+                    or self.slug or "document")
+        return filenames.download_name(original, filenames.extension(self.document.name))
 
 
 class ProductImage(models.Model):

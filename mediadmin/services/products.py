@@ -1,5 +1,5 @@
 """Writes of products and their gallery: saves that schedule thumbnails, and regeneration."""
-from .. import thumbnails
+from .. import filenames, thumbnails
 from ..models import Product, ProductImage
 from . import thumbnail_jobs
 from .documents import document_save
@@ -14,10 +14,21 @@ def product_save(*, product: Product) -> Product:
     thumbnails.schedule(), a transaction.on_commit callback, so the task is enqueued once the
     outermost transaction commits and never after a rollback. The save is claimed, so the
     post_save receiver (which covers saves that call no service) leaves it alone: one task
-    per new image.
+    per new image. A newly assigned document's client name is kept (product_fill_document_name).
     """
+    product_fill_document_name(product=product)
     with atomic_write():
         thumbnail_jobs.save_and_schedule(product)
+    return product
+
+
+def product_fill_document_name(*, product: Product) -> Product:
+    """Remember the client's name of a newly assigned document (downloads use it); forget a cleared one's."""
+    field_file = product.document
+    if not field_file:
+        product.document_original_name = ""
+    elif not getattr(field_file, "_committed", True):
+        product.document_original_name = filenames.display_name(field_file.name)
     return product
 
 
