@@ -3,7 +3,7 @@
 Like a gallery document (ProductDocument.download_name): the admin form and the staff form keep
 the client's name (services.product_save), the download view, the product page and the zip use it,
 on the local disk and, through a pre-signed URL, on S3. Older rows get the stored name without its
-random part (migration 0006), and a name of another shape falls back to the product's slug.
+random part (migration 0007), and a name of another shape falls back to the product's slug.
 """
 import importlib
 import io
