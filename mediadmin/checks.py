@@ -82,7 +82,7 @@ def check_pixel_limit(app_configs, **kwargs):
         errors.append(Error(
             "MEDIADMIN_MAX_IMAGE_PIXELS is not a positive number: any image size is accepted.",
             hint="Set MEDIADMIN_MAX_IMAGE_PIXELS to a budget such as 40000000.",
-            id="mediadmin.E004",
+            id="mediadmin.E007",
         ))
     return errors
 
