@@ -8,11 +8,10 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from . import filenames
+from .files import CHUNK
 from .models import Product, ProductDocument, ProductImage
 
 logger = logging.getLogger(__name__)
-
-CHUNK = 256 * 1024
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,4 @@
 """Server-made storage names and safe display names for uploaded files."""
-import posixpath
 import re
 import secrets
 import string
@@ -57,12 +56,6 @@ def display_name(original_name):
     base = basename(original_name)
     kept = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C")
     return kept.strip()[:DISPLAY_MAX_CHARS] or "file"
-
-
-def is_inside(folder, name):
-    """True when a stored name lies inside `folder` (no traversal, no absolute path)."""
-    normalized = posixpath.normpath(name)
-    return not normalized.startswith(("/", "..")) and normalized.startswith(folder.rstrip("/") + "/")
 
 
 # Characters no file system or extractor should meet in a name offered for download.

@@ -117,7 +117,8 @@ class ProductImage(models.Model):
     position = models.PositiveIntegerField(_("position"), default=0, db_index=True)
     width = models.PositiveIntegerField(_("width"), null=True, blank=True, editable=False)
     height = models.PositiveIntegerField(_("height"), null=True, blank=True, editable=False)
-    # Filled by services.uploads.gallery_image_upload (and lazily for older rows) to spot duplicates.
+    # Filled from the stored bytes by the image field on every save (hash_field); rows stored before
+    # that are hashed lazily by services.uploads when a duplicate is looked for.
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, default="", editable=False,
                               db_index=True)
 

@@ -84,8 +84,3 @@ NAMES = tuple(sorted(KINDS))
 def get(name):
     """The UploadKind of a name (URL argument or prefix), or None."""
     return KINDS.get(name)
-
-
-def for_model(model):
-    """The UploadKind whose model is `model` (or an instance's class)."""
-    return next(k for k in KINDS.values() if k.model is model)

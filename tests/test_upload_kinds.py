@@ -126,6 +126,7 @@ def test_the_bulk_page_hands_the_form_names_and_the_csv_header_to_the_js(admin_c
     target_choices = dict(BulkUploadForm().fields[root["data-target-field"]].choices)
     assert root["data-one-product"] in target_choices
     assert json.loads(root["data-csv-header"]) == presenters.CSV_HEADER
+    assert json.loads(root["data-csv-formula-start"]) == list(presenters.CSV_FORMULA_START)
     no_js_csv = presenters.outcomes_csv([uploads.UploadOutcome("unmatched", "x.pdf", "none")])
     assert next(csv.reader(io.StringIO(no_js_csv))) == presenters.CSV_HEADER
     assert int(root["data-match-chunk"]) > 0

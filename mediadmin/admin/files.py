@@ -1,6 +1,5 @@
 """Admins for gallery images and documents on their own (search, filters, where they belong)."""
 from django.contrib import admin, messages
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from .. import alt_text, services
@@ -50,12 +49,8 @@ class ProductDocumentAdmin(StorageErrorAdminMixin, admin.ModelAdmin):
     readonly_fields = ("download", "original_name", "size_display", "content_type", "sha256",
                        "uploaded_by", "uploaded_at", "used_by")
     download = ProductDocumentInline.download
+    size_display = ProductDocumentInline.size_display
     used_by = where_used_column("file")
-
-    @admin.display(description=_("Size"), ordering="size")
-    def size_display(self, obj):
-        """Human-readable size."""
-        return filesizeformat(obj.size) if obj.pk else "—"
 
     def save_model(self, request, obj, form, change):
         """Save through the service so size, type and checksum come from the file."""

@@ -57,7 +57,7 @@ class ProductDocumentInline(UploadKindInlineMixin, admin.TabularInline):
             return "—"
         return render_to_string("mediadmin/admin/download_link.html", {"document": obj})
 
-    @admin.display(description=_("Size"))
+    @admin.display(description=_("Size"), ordering="size")
     def size_display(self, obj):
         """Human-readable size."""
         return filesizeformat(obj.size) if obj.pk else "—"

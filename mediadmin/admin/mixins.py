@@ -66,11 +66,6 @@ class StorageErrorAdminMixin:
         return HttpResponseRedirect(request.get_full_path())
 
 
-def render_thumbnail(field_file, size_name="admin_list", alt=""):
-    """HTML of a thumbnail <img> (or the placeholder) from a template."""
-    return _render(thumbnails.thumbnail(field_file, size_name), size_name, alt)
-
-
 def _render(thumb, size_name, alt):
     return render_to_string("mediadmin/admin/thumbnail.html", {
         "url": thumb.url if thumb else thumbnails.placeholder_url(),
