@@ -3,12 +3,12 @@ from functools import partial
 
 from django.contrib import admin, messages
 from django.http import StreamingHttpResponse
-from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .. import alt_text, archive, permissions, selectors, services
 from ..models import ProductDocument
+from . import views
 from .audit_views import storage_audit
 from .filters import HasDocumentsFilter, HasImageFilter, MissingAltTextFilter
 from .inlines import ProductDocumentInline, ProductImageInline
@@ -18,7 +18,6 @@ from .mixins import (
     ThumbnailColumnsMixin,
     thumbnail_column,
 )
-from .views import upload_urls
 
 
 class ProductAdmin(ThumbnailColumnsMixin, StorageErrorAdminMixin, ImagePreviewAdminMixin,
@@ -47,10 +46,20 @@ class ProductAdmin(ThumbnailColumnsMixin, StorageErrorAdminMixin, ImagePreviewAd
         js = ["mediadmin/js/image-preview.js", "mediadmin/js/bulk-upload.js"]
 
     def get_urls(self):
-        """Upload endpoints, bulk upload page and storage audit, ahead of the admin's catch-all URLs."""
-        audit = path("audit/", self.admin_site.admin_view(storage_audit), {"model_admin": self},
-                     name="mediadmin_product_audit")
-        return [audit, *upload_urls(self), *super().get_urls()]
+        """Storage audit, bulk upload page and upload endpoints, ahead of the admin's catch-all URLs.
+
+        Every extra view is wired one way (views.admin_url): admin_view() around a view taking
+        (request, model_admin, **URL kwargs), named admin:mediadmin_product_<action>.
+        """
+        url = partial(views.admin_url, self)
+        return [
+            url("audit/", storage_audit, "audit"),
+            url("bulk-upload/", views.bulk_upload_page, "bulk_upload"),
+            url("bulk-upload/file/", views.bulk_upload_file, "bulk_upload_file", answers_js=True),
+            url("bulk-upload/match/", views.bulk_match, "bulk_match", answers_js=True),
+            url("<path:object_id>/upload/<str:kind>/", views.upload_to_product, "upload", answers_js=True),
+            *super().get_urls(),
+        ]
 
     def get_readonly_fields(self, request, obj=None):
         """The product's own document is read-only without the document permissions."""
