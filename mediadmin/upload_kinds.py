@@ -19,9 +19,6 @@ FILE_PARAM = "file"
 ALLOW_DUPLICATE_PARAM = "allow_duplicate"
 VISIBILITY_PARAM = "visibility"
 
-# Content types of the image formats Pillow names; another format falls back to image/<name>.
-_IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
-
 
 @dataclass(frozen=True)
 class UploadKind:
@@ -54,7 +51,7 @@ class UploadKind:
 def image_accept() -> str:
     """Content types of the allowed image formats (settings.MEDIADMIN_IMAGE_FORMATS), comma-separated."""
     from . import imaging  # imaging reads settings only; imported late to keep this module light
-    return ",".join(_IMAGE_TYPES.get(f, f"image/{f.lower()}") for f in imaging.allowed_formats())
+    return ",".join(imaging.content_type_of(f) for f in imaging.allowed_formats())
 
 
 def document_accept() -> str:
