@@ -7,8 +7,7 @@ import threading
 import pytest
 from django.core.files.storage import FileSystemStorage
 
-from mediadmin.audit import findwalk, listing
-
+from mediadmin.audit.listing import findwalk, local
 
 
 def _tree(root):
@@ -37,7 +36,7 @@ def _tree(root):
 
 
 def _listed(storage, skip):
-    return sorted((folder, item) for folder, batch in listing.iter_batches(storage, skip) for item in batch)
+    return sorted((folder, item) for folder, batch in local.LocalLister(storage).batches(skip) for item in batch)
 
 
 SKIP = [".trash/", "documents/[skip]*/"]
@@ -47,10 +46,10 @@ def test_find_and_the_python_walk_list_the_same_files(media_root, monkeypatch):
     _tree(media_root)
     storage = FileSystemStorage(location=media_root)
     real, used = findwalk.find_batches, []
-    monkeypatch.setattr(listing, "find_batches", lambda *args: used.append(real(*args)) or used[-1])
+    monkeypatch.setattr(local, "find_batches", lambda *args: used.append(real(*args)) or used[-1])
     with_find = _listed(storage, SKIP)
     assert used and used[0] is not None and next(used[0], None) is None  # find listed everything
-    monkeypatch.setattr(listing, "find_batches", lambda *args, **kwargs: None)
+    monkeypatch.setattr(local, "find_batches", lambda *args, **kwargs: None)
     assert _listed(storage, SKIP) == with_find
     names = [item[0] for _folder, item in with_find]
     assert "product_images/with space and\nnewline.jpg" in names
@@ -132,7 +131,7 @@ def test_files_and_folders_deleted_during_the_python_walk_are_left_out(media_roo
     """The same for the walk in Python: a file gone before its stat, a folder gone before it is read."""
     _tree(media_root)
     storage = FileSystemStorage(location=media_root)
-    monkeypatch.setattr(listing, "find_batches", lambda *args, **kwargs: None)
+    monkeypatch.setattr(local, "find_batches", lambda *args, **kwargs: None)
     before = {item[0] for _f, item in _listed(storage, SKIP)}
     real_scandir = os.scandir
 
@@ -162,7 +161,7 @@ def test_find_runs_before_the_first_batch_is_asked_for_and_close_stops_it(media_
         return started[-1]
 
     monkeypatch.setattr(findwalk.subprocess, "Popen", popen)
-    batches = listing.iter_batches(FileSystemStorage(location=media_root), SKIP)
+    batches = local.LocalLister(FileSystemStorage(location=media_root)).batches(SKIP)
     assert len(started) == 1  # find is running (or done) before a batch is asked for
     batches.close()
     assert started[0].returncode is not None

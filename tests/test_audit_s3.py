@@ -11,7 +11,7 @@ from django.utils.functional import empty
 from sorl.thumbnail import default as sorl_default
 
 from mediadmin import audit
-from mediadmin.audit.listing import _is_s3
+from mediadmin.audit.listing import is_s3
 from mediadmin.models import Product
 
 from . import s3
@@ -37,7 +37,7 @@ def test_scan_on_s3_matches_the_scan_on_local_disk(settings, monkeypatch, s3_end
     local = _both()
     Product.objects.all().delete()  # rows start again; django-cleanup empties the local folders
     _use_s3(settings, monkeypatch, s3_endpoint)
-    assert _is_s3(storages["default"]) and _is_s3(storages["private"])
+    assert is_s3(storages["default"]) and is_s3(storages["private"])
     scenario(default_storage)
     on_s3 = _both()
     sorl_default.storage._wrapped = empty
