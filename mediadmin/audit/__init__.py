@@ -3,7 +3,7 @@
 Public entry points for the management command, the admin page and the receivers. The
 parts: `references` (which rows use which file), `listing` (one interface to list a
 storage, a backend per kind: the plain Storage API walk, local disk, S3), `scan` (the
-report; `columns` holds its whole-batch helpers), `thumbs` (sorl's cache), `trash`
+report; `speedups` holds its whole-batch helpers and GC pause), `thumbs` (sorl's cache), `trash`
 (batches) and `safety` (root guard, ages).
 """
 from django.conf import settings

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
-from . import columns, thumbs
+from . import speedups, thumbs
 from .listing import StoredFile, lister_for, top_folder
 from .references import RowRef, file_fields, referenced_rows, where_used
 
@@ -122,6 +122,7 @@ def ignore_patterns():
     return tuple(getattr(settings, "MEDIADMIN_AUDIT_IGNORE", (".gitkeep", "*/.gitkeep")))
 
 
+@speedups.paused_gc()
 def scan(storage, *, skip=(), progress=None, generic=False):
     """Scan `storage` against every FileField that uses it.
 
@@ -150,12 +151,12 @@ def _list(batches, report, progress):
     ignored = _ignore_matcher()
     present, folders, count, size = {}, defaultdict(lambda: [0, 0]), 0, 0
     for folder, batch in batches:
-        if ignored and columns.any_name(batch, ignored):
+        if ignored and speedups.any_name(batch, ignored):
             kept = [f for f in batch if not ignored(f[0])]
             report.ignored += len(batch) - len(kept)
             batch = kept
-        present.update(columns.by_name(batch))
-        batch_size = columns.total_size(batch)
+        present.update(speedups.by_name(batch))
+        batch_size = speedups.total_size(batch)
         if folder is None:  # a mixed batch (a page of S3 keys)
             for f in batch:
                 _add(folders[top_folder(f[0])], 1, f[1])
@@ -190,7 +191,7 @@ def _read_field(ref):
     Done while find is still listing, so the names are ready when the listing ends.
     """
     rows = list(referenced_rows(ref))
-    names = columns.row_names(rows)
+    names = speedups.row_names(rows)
     return ref, rows, names, set(names)
 
 
@@ -206,7 +207,7 @@ def _match(lister, report, present, fields):
         found = len(names)  # rows whose file was listed
         if absent:
             unique -= absent
-            missing = columns.rows_named(rows, names, absent)
+            missing = speedups.rows_named(rows, names, absent)
             found -= len(missing)
             report.missing += _missing(lister, ref, missing, absent)
         if unreferenced is None:
@@ -233,10 +234,10 @@ def _bytes(names, present, total, others=None):
     `others` (the listed names not in `names`) is computed when not given.
     """
     if others is None and len(names) * 2 <= len(present):
-        return columns.size_of(names, present)
+        return speedups.size_of(names, present)
     if others is None:
         others = present.keys() - names
-    return total - columns.size_of(others, present)
+    return total - speedups.size_of(others, present)
 
 
 def _missing(lister, ref, rows, absent):
@@ -274,7 +275,7 @@ def _referenced_now(names, refs):
 def _classify(storage, report, present, unreferenced, cutoff, fields):
     """Orphans and stale thumbnails; orphans modified at or after `cutoff` are re-checked."""
     cache = thumbs.prefix() if thumbs.stores_thumbnails(storage) else None
-    thumbnails = columns.starting_with(unreferenced, cache) if cache else set()
+    thumbnails = speedups.starting_with(unreferenced, cache) if cache else set()
     orphans = unreferenced - thumbnails
     recent = [name for name in orphans if present[name][2] >= cutoff]
     if recent:  # a row committed after the rows were read may use them
@@ -285,7 +286,7 @@ def _classify(storage, report, present, unreferenced, cutoff, fields):
 
 
 def _classify_thumbnails(report, present, orphaned, cache):
-    cached = columns.starting_with(present.keys(), cache)
+    cached = speedups.starting_with(present.keys(), cache)
     if not cached:
         return
     sources = thumbs.thumbnail_sources()

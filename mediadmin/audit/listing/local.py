@@ -9,15 +9,10 @@ two `safe_join`s per file, about 7x the floor at 100,000 files (docs/performance
 - GNU find makes those `stat` calls in its own process (`findwalk`), started at once, so it
   lists while the scan reads the database rows; without a usable find, `os.scandir` walks
   in Python, each `stat` relative to a descriptor of its folder (fstatat);
-- the cyclic garbage collector is paused while the listing is open (`paused_gc`): the scan
-  builds 100,000s of tuples then, which hold no cycles, and each collection would walk all
-  of them for nothing;
 - `existing()` is one `lstat` per name instead of `Storage.exists()` (`safe_join` per call).
 
 Symlinks are never files here: the walk does not follow them.
 """
-import contextlib
-import gc
 import os
 
 from .base import Lister, folder_prefixes, top_folder, under
@@ -46,18 +41,6 @@ class LocalLister(Lister):
         return {name for name in names if _lexists(root, name)}
 
 
-@contextlib.contextmanager
-def paused_gc():
-    """Pause the cyclic collector while 100,000s of tuples are built; they hold no cycles."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def _lexists(root, name):
     """True when `name` is an entry under `root` (any type, a broken symlink too); never outside."""
     if name.startswith("/") or ".." in name.split("/"):
@@ -70,21 +53,20 @@ def _lexists(root, name):
 
 
 def _local_batches(root, skip):
-    with paused_gc():
-        if not os.path.isdir(root):
-            yield None
-            return
-        entries, files = _read_folder(root, "")
-        folders = [e.name for e in entries
-                   if e.is_dir(follow_symlinks=False) and not under(f"{e.name}/", skip)]
-        found = find_batches(root, folders, skip)
-        try:
-            yield None
-            yield "", files
-            yield from _found_or_walked(found, root, folders, skip)
-        finally:
-            if found is not None:
-                found.close()
+    if not os.path.isdir(root):
+        yield None
+        return
+    entries, files = _read_folder(root, "")
+    folders = [e.name for e in entries
+               if e.is_dir(follow_symlinks=False) and not under(f"{e.name}/", skip)]
+    found = find_batches(root, folders, skip)
+    try:
+        yield None
+        yield "", files
+        yield from _found_or_walked(found, root, folders, skip)
+    finally:
+        if found is not None:
+            found.close()
 
 
 def _found_or_walked(found, root, folders, skip):

@@ -1,10 +1,15 @@
-"""Whole-column helpers of the scan: each runs its loop in C (map, zip, compress, sum).
+"""The scan's speed-ups, kept out of its logic: whole-column helpers run in C, the GC paused.
 
 A scan handles every file of a storage and every row of every file field, 100,000s of
-each; a Python loop per item costs about as much again as the listing itself. These
-helpers take a whole batch or field at once and keep the scan's own code plain. A listed
-file is a `(name, size, mtime)` tuple; a row is a `(pk, name)` tuple.
+each. A Python loop per item costs about as much again as the listing itself, so the
+column helpers take a whole batch or field at once and run their loop in C (map, zip,
+compress, sum); each says in its docstring what it computes, which is all the scan needs
+to know. A listed file is a `(name, size, mtime)` tuple; a row is a `(pk, name)` tuple.
+
+`paused_gc` keeps the cyclic garbage collector off for a whole scan (docs/performance.md).
 """
+import contextlib
+import gc
 from itertools import compress, repeat
 from operator import itemgetter
 
@@ -48,3 +53,21 @@ def starting_with(names, prefix):
     `names` (a list, set or dict view) is iterated twice side by side, in the same order.
     """
     return set(compress(names, map(str.startswith, names, repeat(prefix))))
+
+
+@contextlib.contextmanager
+def paused_gc():
+    """Pause the cyclic collector (a context manager or, called, a decorator) and resume it.
+
+    A scan builds 100,000s of tuples (listed files, rows, the name map) that hold no
+    cycles; each collection while they live would walk all of them for nothing. Kept off
+    until the scan returns, when they are freed by reference counting, so the collector
+    never walks them at all.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
