@@ -2,8 +2,8 @@
 
 An optimisation of the reference walk in `base.Lister`, which gives the same answer (the
 tests compare them). The reference asks Django for each file's size and time, and
-`FileSystemStorage` resolves and `stat`s the path again for each: three system calls and
-two `safe_join`s per file, about 7x the floor at 100,000 files (docs/performance.md). Here:
+`FileSystemStorage` resolves and `stat`s the path again for each: two `safe_join`s and two
+`stat`s per file, 7-10x the `find` floor at 100,000 files (docs/performance.md). Here:
 
 - sizes and times come from the listing itself, one `stat` per file;
 - GNU find makes those `stat` calls in its own process (`findwalk`), started at once, so it
