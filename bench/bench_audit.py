@@ -264,10 +264,13 @@ def compare(times, med, commit):
         now, then = times[key or "fast"], times[f"{key}_before" if key else "before"]
         if not now or not then:
             continue
-        paired = statistics.median(a / b for a, b in zip(now, then))
+        rounds = [a / b for a, b in zip(now, then)]
         ratio_now, ratio_then = statistics.median(now) / med["base"], statistics.median(then) / med["base"]
         print(f"{label}: {ratio_now:.2f}× baseline now, {ratio_then:.2f}× with {commit}'s scan; now / then "
-              f"{ratio_now / ratio_then:.3f} (of the medians), {paired:.3f} (median of the per-round ratios)")
+              f"{ratio_now / ratio_then:.3f} (of the medians), {statistics.median(rounds):.3f} (median of the "
+              f"per-round ratios, {min(rounds):.2f}–{max(rounds):.2f})")
+        print("  seconds per round, now:  " + " ".join(f"{t:.3f}" for t in now))
+        print("  seconds per round, then: " + " ".join(f"{t:.3f}" for t in then))
 
 
 if __name__ == "__main__":
