@@ -269,21 +269,27 @@ def _during_the_listing(monkeypatch, action, hide=()):
 
     Names in `hide` are left out of the listing, as when its folder is read after `action`.
     """
-    real = scan_mod.iter_batches
+    real = scan_mod.lister_for
 
-    def listing(*args, **kwargs):
-        batches = real(*args, **kwargs)
+    def lister_for(*args, **kwargs):
+        lister = real(*args, **kwargs)
+        real_batches = lister.batches
 
-        def consumed():
-            try:
-                action()
-                for folder, batch in batches:
-                    yield folder, [f for f in batch if f[0] not in hide]
-            finally:
-                batches.close()
-        return consumed()
+        def listing(skip=()):
+            batches = real_batches(skip)
 
-    monkeypatch.setattr(scan_mod, "iter_batches", listing)
+            def consumed():
+                try:
+                    action()
+                    for folder, batch in batches:
+                        yield folder, [f for f in batch if f[0] not in hide]
+                finally:
+                    batches.close()
+            return consumed()
+        lister.batches = listing
+        return lister
+
+    monkeypatch.setattr(scan_mod, "lister_for", lister_for)
 
 
 def test_a_row_committed_after_the_rows_were_read_is_not_an_orphan(media_root, monkeypatch):

@@ -11,7 +11,7 @@ from django.utils.functional import empty
 from sorl.thumbnail import default as sorl_default
 
 from mediadmin import audit
-from mediadmin.audit.listing import _is_s3
+from mediadmin.audit.listing import Lister, S3Lister, is_s3, lister_for
 from mediadmin.models import Product
 
 from . import s3
@@ -37,7 +37,7 @@ def test_scan_on_s3_matches_the_scan_on_local_disk(settings, monkeypatch, s3_end
     local = _both()
     Product.objects.all().delete()  # rows start again; django-cleanup empties the local folders
     _use_s3(settings, monkeypatch, s3_endpoint)
-    assert _is_s3(storages["default"]) and _is_s3(storages["private"])
+    assert is_s3(storages["default"]) and is_s3(storages["private"])
     scenario(default_storage)
     on_s3 = _both()
     sorl_default.storage._wrapped = empty
@@ -49,6 +49,24 @@ def test_scan_on_s3_matches_the_scan_on_local_disk(settings, monkeypatch, s3_end
 def test_generic_listdir_walk_on_s3_matches_the_fast_path(s3_storage):
     scenario(default_storage)
     assert summary(audit.scan(default_storage, generic=True)) == summary(audit.scan(default_storage))
+
+
+def test_the_s3_backend_lists_what_the_reference_walk_lists(s3_storage):
+    """ListObjectsV2 pages against listdir plus a HEAD per file: same names, sizes and times."""
+    scenario(default_storage)
+    store(default_storage, ".trash/20260101T000000Z-abcdef/files/x.jpg")
+    assert type(lister_for(default_storage)) is S3Lister
+    assert type(lister_for(default_storage, generic=True)) is Lister
+
+    def listed(lister):
+        return sorted(item for _folder, batch in lister.batches([".trash/"]) for item in batch)
+
+    fast, reference = listed(S3Lister(default_storage)), listed(Lister(default_storage))
+    assert [f[:2] for f in fast] == [f[:2] for f in reference]
+    names = [f[0] for f in fast]
+    assert "product_images/left-over.jpg" in names and not any(n.startswith(".trash/") for n in names)
+    # The listing gives milliseconds, HEAD's Last-Modified whole seconds.
+    assert all(abs(a[2] - b[2]) < 1 for a, b in zip(fast, reference))
 
 
 def test_quarantine_and_restore_on_s3_are_byte_identical(s3_storage):

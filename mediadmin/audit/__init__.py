@@ -1,8 +1,10 @@
 """Storage audit: orphans, stale thumbnails, missing files, totals; quarantine, restore, purge.
 
 Public entry points for the management command, the admin page and the receivers. The
-parts: `references` (which rows use which file), `listing` (walking a storage), `scan`
-(the report), `thumbs` (sorl's cache), `trash` (batches) and `safety` (root guard, ages).
+parts: `references` (which rows use which file), `listing` (one interface to list a
+storage, a backend per kind: the plain Storage API walk, local disk, S3), `scan` (the
+report; `speedups` holds its whole-batch helpers and GC pause), `thumbs` (sorl's cache), `trash`
+(batches) and `safety` (root guard, ages).
 """
 from django.conf import settings
 from django.core.files.storage import storages
