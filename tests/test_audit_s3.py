@@ -13,6 +13,7 @@ from sorl.thumbnail import default as sorl_default
 from mediadmin import audit
 from mediadmin.audit.listing import _is_s3
 from mediadmin.models import Product
+from mediadmin.services import trash as trash_service
 
 from . import s3
 from .audit_helpers import scenario, store, summary
@@ -54,11 +55,11 @@ def test_generic_listdir_walk_on_s3_matches_the_fast_path(s3_storage):
 def test_quarantine_and_restore_on_s3_are_byte_identical(s3_storage):
     data = b"\x89PNG not really" * 1000
     name = store(default_storage, "product_images/orphan.png", data)
-    result = audit.quarantine_orphans(audit.audit(), older_than=0)
+    result = trash_service.quarantine_orphans(audit.audit(), older_than=0)
     assert [e["name"] for e in result.done] == [name] and not default_storage.exists(name)
     assert f"media/.trash/{result.batch}/files/{name}" in s3_storage("media/.trash/")
     assert audit.audit().files.count == 0  # the trash prefix is left out of the scan
-    audit.restore(default_storage, result.batch)
+    trash_service.restore(default_storage, result.batch)
     with default_storage.open(name, "rb") as fh:
         assert hashlib.sha256(fh.read()).hexdigest() == hashlib.sha256(data).hexdigest()
     assert audit.batches(audit.trash_for(default_storage)) == []
