@@ -1,4 +1,5 @@
-"""The private document storage on S3: URLs point at the checked download view.
+"""The S3 storages: media (public images), private documents (URLs point at the checked download
+view) and the trash (never public: its own prefix, signed URLs only).
 
 Imported only when MEDIADMIN_S3_BUCKET is set, so local installs never load boto3.
 """
@@ -24,6 +25,12 @@ class MediaS3Storage(_ConfiguredS3Storage):
     """The media storage (images, thumbnails) on S3."""
 
     alias = "default"
+
+
+class TrashS3Storage(_ConfiguredS3Storage):
+    """The trash of every S3 storage, under the bucket prefix `trash/`, which no public policy covers."""
+
+    alias = "trash"
 
 
 class PrivateS3Storage(_ConfiguredS3Storage):

@@ -11,14 +11,14 @@ from django.utils.translation import gettext_lazy as _
 
 from ..storage_errors import StorageUnavailable, storage_errors
 from .references import RowRef, file_fields, is_referenced, keep_shared_file, storage_key, where_used
-from .safety import REFUSAL_HINT, nested_prefixes, parse_age, root_problem
+from .safety import REFUSAL_HINT, nested_prefixes, parse_age, public_trash, root_problem
 from .scan import Report, scan
 from .trash import BatchRefused, UnknownBatch, batches, check_batch_id, trash_alias, trash_for
 
 __all__ = [
     "BatchRefused", "RowRef", "Report", "StorageUnavailable", "UnsafeRoot", "audit", "audited_aliases",
     "batches", "check_batch_id", "file_fields", "is_referenced", "keep_shared_file", "orphan_grace",
-    "parse_age", "root_problem", "storage_for", "storage_key", "trash_for", "trash_retention",
+    "parse_age", "public_trash", "root_problem", "storage_for", "storage_key", "trash_for", "trash_retention",
     "UnknownBatch", "where_used",
 ]
 
@@ -48,7 +48,7 @@ def audited_aliases():
 
 def _trash_only(alias):
     # The "trash" alias on S3: auditing it would call every quarantined file an orphan.
-    if alias != trash_alias():
+    if alias not in (trash_alias(), "trash"):
         return False
     return not any(storage_key(ref.field.storage) == storage_key(storages[alias]) for ref in file_fields())
 
