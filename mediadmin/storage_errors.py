@@ -90,7 +90,8 @@ def describe(exc, what, storage=None):
         return _("The storage answered %(code)s while %(what)s%(where)s: %(error)s. Try again; if it "
                  "persists, check the bucket and the app's credentials.") % {
             "code": code, "what": what, "where": where, "error": exc}
-    return _("The storage could not be reached while %(what)s%(where)s: %(error)s. Check "
+    return _("The storage could not be reached or did not answer in time while %(what)s%(where)s: "
+             "%(error)s. Check "
              "MEDIADMIN_S3_ENDPOINT_URL, the network and the credentials, then try again.") % {
         "what": what, "where": where, "error": exc}
 
