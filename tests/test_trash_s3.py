@@ -174,6 +174,11 @@ def test_a_missing_bucket_is_a_clear_message_in_the_command_and_the_page(missing
     response = admin_client.get(reverse(AUDIT_URL))
     assert response.status_code == 200
     assert "The bucket does not exist (NoSuchBucket) while scanning the storage" in response.content.decode()
+    for action in ({"action": "quarantine", "name": "product_images/x.png"},
+                   {"action": "purge", "batch": "20260101T000000Z-abcdef"}):
+        response = admin_client.post(reverse(AUDIT_URL), action, follow=True)
+        assert response.status_code == 200
+        assert "(NoSuchBucket)" in [str(m) for m in response.context["messages"]][0]
 
 
 def _closed_port():
