@@ -54,8 +54,7 @@ def _trash_only(alias):
 
 
 def storage_for(alias="default"):
-    """The storage of a STORAGES alias, refused (UnsafeRoot) when its root is dangerous or it holds
-    only the trash."""
+    """The storage of a STORAGES alias; UnsafeRoot when its root is dangerous or it holds only the trash."""
     storage = storages[alias]
     problem = root_problem(storage) or (_trash_only(alias) and _TRASH_ONLY % {"alias": alias})
     if problem:
@@ -73,5 +72,5 @@ def audit(alias="default", *, progress=None, generic=False):
     trash = trash_for(storage, alias)
     skip = [trash.prefix] if storage_key(trash.storage) == storage_key(storage) else []
     skip += nested_prefixes(alias, storage)  # e.g. a private storage inside MEDIA_ROOT
-    with storage_errors(f"scanning the storage {alias!r}", storage):
+    with storage_errors(_("scanning the storage %(alias)r") % {"alias": alias}, storage):
         return scan(storage, skip=skip, progress=progress, generic=generic)

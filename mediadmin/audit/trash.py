@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.storage import storages
+from django.utils.translation import gettext as _
 
 from ..storage_errors import storage_errors
 
@@ -145,9 +146,9 @@ class Batch:
 
 def batches(trash):
     """The batches in a trash, oldest first (StorageUnavailable when the storage cannot be read)."""
-    with storage_errors("listing the trash batches", trash.storage):
+    with storage_errors(_("listing the trash batches"), trash.storage):
         try:
-            dirs, _ = trash.storage.listdir(trash.prefix)
+            dirs, _files = trash.storage.listdir(trash.prefix)
         except FileNotFoundError:
             return []
         found = (_batch(trash, b) for b in sorted(d for d in dirs if BATCH_PATTERN.match(d)))

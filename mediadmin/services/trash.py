@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import FileSystemStorage
+from django.utils.translation import gettext as _
 
 from ..audit import orphan_grace, storage_for, thumbs
 from ..audit.references import is_referenced
@@ -106,7 +107,7 @@ def quarantine(storage, candidates, *, alias="default", trash=None, progress=Non
     """Move (StoredFile, kind, source) candidates into a new trash batch; never delete outright."""
     trash = trash or trash_for(storage, alias)
     result = MoveResult(new_batch_id())
-    with storage_errors("moving files to the trash", trash.storage):
+    with storage_errors(_("moving files to the trash"), trash.storage):
         try:
             for index, candidate in enumerate(candidates, 1):
                 entry, reason = _try_move(storage, trash, result.batch, candidate)
@@ -167,7 +168,7 @@ def restore(storage, batch, *, trash=None, alias=None):
     Refused (checked_manifest) for an unknown batch or one from another storage than `alias`.
     """
     trash = trash or trash_for(storage, alias or "default")
-    with storage_errors(f"restoring trash batch {batch}", trash.storage):
+    with storage_errors(_("restoring trash batch %(batch)s") % {"batch": batch}, trash.storage):
         manifest = checked_manifest(trash, batch, alias)
         result, left = MoveResult(batch), []
         for entry in manifest["entries"]:
@@ -198,7 +199,7 @@ def purge(trash, *, older_than=None, batch=None, now=None, alias=None):
     storage's batches (and those of unknown origin) are chosen.
     """
     now = now or time.time()
-    with storage_errors("purging trash batches", trash.storage):
+    with storage_errors(_("purging trash batches"), trash.storage):
         if batch is not None:  # an empty id is refused, never read as "every batch"
             checked_manifest(trash, batch, alias)
         chosen = [b for b in batches(trash)
