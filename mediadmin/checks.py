@@ -166,3 +166,28 @@ def check_trash_storage(app_configs, **kwargs):
             id="mediadmin.E021",
         )]
     return []
+
+
+@register(Tags.security)
+def check_trash_not_public(app_configs, **kwargs):
+    """On S3, a trash under the public media prefix (or with unsigned URLs) publishes deleted files."""
+    from django.core.files.storage import storages
+
+    from .audit import audited_aliases, public_trash
+
+    alias = getattr(settings, "MEDIADMIN_TRASH_STORAGE", None)
+    if alias and alias not in settings.STORAGES:
+        return []  # mediadmin.E021 says so
+    warnings = []
+    for alias in audited_aliases():
+        where = public_trash(alias, storages[alias])
+        if where:
+            warnings.append(Warning(
+                f"The trash of STORAGES[{alias!r}] is the bucket prefix {where!r}, which the public can "
+                "read (it is under the media prefix, or its storage makes unsigned URLs).",
+                hint="Unset MEDIADMIN_TRASH_STORAGE: with MEDIADMIN_S3_BUCKET set, settings.py puts the "
+                     "trash in the 'trash' storage (bucket prefix trash/, outside the public-read policy "
+                     "on media/*, docs/deployment.md \"S3\").",
+                id="mediadmin.W022",
+            ))
+    return warnings

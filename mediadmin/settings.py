@@ -176,6 +176,10 @@ if MEDIADMIN_S3_BUCKET:
         "custom_domain": os.environ.get("MEDIADMIN_S3_CUSTOM_DOMAIN") or None}}
     STORAGES["private"] = {"BACKEND": "mediadmin.storages_s3.PrivateS3Storage", "OPTIONS": {
         **_S3, "location": "private", "querystring_auth": True, "querystring_expire": 300}}
+    # The trash of both storages, private by construction: a sibling prefix of media/ that the
+    # public-read policy (media/* only) never covers, so no Deny statement is needed.
+    STORAGES["trash"] = {"BACKEND": "mediadmin.storages_s3.TrashS3Storage", "OPTIONS": {
+        **_S3, "location": "trash", "querystring_auth": True, "querystring_expire": 300}}
 
 # Django's static() helper serves MEDIA_URL only when DEBUG is on; this flag
 # lets a test server do the same. Never on in production (system check W003).
@@ -220,9 +224,11 @@ MEDIADMIN_ZIP_LIMITS = {"max_entries": 2000, "max_total_bytes": 200 * 1024 * 102
 MEDIADMIN_ORPHAN_GRACE = os.environ.get("MEDIADMIN_ORPHAN_GRACE", "24h")
 # `cleanup_orphans --purge-trash` deletes trash batches older than this.
 MEDIADMIN_TRASH_RETENTION = os.environ.get("MEDIADMIN_TRASH_RETENTION", "30d")
-# Trash: a STORAGES alias, or empty for the `.trash/` folder of the audited storage.
-MEDIADMIN_TRASH_STORAGE = os.environ.get("MEDIADMIN_TRASH_STORAGE") or None
-MEDIADMIN_TRASH_PREFIX = ".trash/"
+# Trash: a STORAGES alias, or empty for the `.trash/` folder of the audited storage. On S3 the
+# "trash" alias above, with one folder per audited storage (`{alias}` is its STORAGES alias):
+# trash/default/<batch>/..., trash/private/<batch>/...
+MEDIADMIN_TRASH_STORAGE = os.environ.get("MEDIADMIN_TRASH_STORAGE") or ("trash" if MEDIADMIN_S3_BUCKET else None)
+MEDIADMIN_TRASH_PREFIX = "{alias}/" if MEDIADMIN_TRASH_STORAGE == "trash" else ".trash/"
 # Names (fnmatch patterns) the audit never reports or moves.
 MEDIADMIN_AUDIT_IGNORE = [".gitkeep", "*/.gitkeep", ".DS_Store", "*/.DS_Store"]
 

@@ -1,4 +1,5 @@
-"""The S3 storages: media objects cached for a year, private documents behind the download view.
+"""The S3 storages: media (public images, cached for a year), private documents (URLs point at the
+checked download view) and the trash (never public: its own prefix, signed URLs only).
 
 Imported only when MEDIADMIN_S3_BUCKET is set, so local installs never load boto3.
 
@@ -54,6 +55,12 @@ class MediaS3Storage(_ConfiguredS3Storage):
         if _QUARANTINE_FOLDERS.intersection(name.split("/")):
             return NOT_STORED
         return IMMUTABLE
+
+
+class TrashS3Storage(_ConfiguredS3Storage):
+    """The trash of every S3 storage, under the bucket prefix `trash/`, which no public policy covers."""
+
+    alias = "trash"
 
 
 class PrivateS3Storage(_ConfiguredS3Storage):

@@ -11,7 +11,8 @@ This file only re-exports the public names, so `services.product_save(...)` keep
                   de-duplication (DuplicateUpload), outcomes (UploadOutcome), the upload kinds
   thumbnail_jobs  which save schedules a new image's thumbnails: the service's, else the receivers'
   transactions    atomic_write(): the transaction of one service, deleting files it rolls back
-Trash (quarantine, restore, purge of stored files) stays in mediadmin/audit/trash.py.
+  trash           quarantine (orphans into a batch), restore, purge, manifests; used as the module
+                  `services.trash` (its names, such as `restore`, mean something only there)
 """
 from ..files import file_fingerprint, stored_fingerprint
 from .documents import document_fill_metadata, document_save
