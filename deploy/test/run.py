@@ -585,6 +585,7 @@ def smoke(browser, ports, bucket, env_file, database_url):
                f"the pre-signed URL answered {document.status_code}")
         ok("anonymous: sent to the login page, and 403 from the bucket; staff: pre-signed URL, the PDF")
 
+    trashed = []
     with soft_step("trash: an orphan moved by cleanup_orphans --delete is not readable anonymously"):
         orphan = "media/product_gallery/deploytest-orphan.jpg"
         s3.put_object(Bucket=bucket, Key=orphan, Body=jpeg((10, 10, 10), (64, 64)), ContentType="image/jpeg")
@@ -604,6 +605,8 @@ def smoke(browser, ports, bucket, env_file, database_url):
     with soft_step("cleanup_orphans --list-trash on S3"):
         listed = manage(env_file, "cleanup_orphans", "--list-trash", "--no-progress")
         expect(listed.stdout.strip(), "cleanup_orphans --list-trash printed nothing")
+        batches = set(re.findall(r"\d{8}T\d{6}Z-[0-9a-f]+", " ".join(trashed)))
+        expect(all(b in listed.stdout for b in batches), f"--list-trash does not show {batches}:\n{listed.stdout}")
         ok("exit 0: " + listed.stdout.strip().splitlines()[-1])
 
     with soft_step("the storage audit page on S3"):
