@@ -49,26 +49,34 @@ class Stack:
     def __init__(self):
         self.tmp = Path(tempfile.mkdtemp(prefix="mediadmin-deploytest-"))
         self.procs = []          # (label, Popen)
-        self.database = self.role = None
+        self.databases = []      # names of the databases and their roles (same name)
         self.redis_used = False
 
     def stop(self):
         """Stop the processes (newest first), drop the database and role, empty the Redis db."""
         for label, proc in reversed(self.procs):
             if proc.poll() is None:
-                proc.send_signal(signal.SIGQUIT if label == "nginx" else signal.SIGTERM)
+                # nginx: QUIT is its graceful stop; gunicorn: INT is its quick one (TERM waits for
+                # keep-alive connections, seconds the test does not need to spend).
+                proc.send_signal({"nginx": signal.SIGQUIT, "gunicorn": signal.SIGINT}.get(
+                    label.split("-")[0], signal.SIGTERM))
+        started = time.monotonic()
         for label, proc in reversed(self.procs):
             try:
-                proc.wait(timeout=15)
+                proc.wait(timeout=max(1, 20 - (time.monotonic() - started)))
             except subprocess.TimeoutExpired:
+                print(f"           {label} did not stop within 20 s: killed", flush=True)
                 proc.kill()
                 proc.wait()
+            if os.environ.get("DEPLOYTEST_VERBOSE"):
+                print(f"           {label} stopped after {time.monotonic() - started:.1f}s", flush=True)
         self.procs.clear()
-        if self.database:
+        if self.databases:
             with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
-                conn.execute(f'DROP ROLE IF EXISTS "{self.role}"')
-            self.database = None
+                for name in self.databases:
+                    conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                    conn.execute(f'DROP ROLE IF EXISTS "{name}"')
+            self.databases.clear()
         if self.redis_used:
             redis.Redis(host="127.0.0.1", port=6379, db=REDIS_DB).flushdb()
             self.redis_used = False
@@ -273,10 +281,9 @@ def create_database():
     name = f"deploytest_{secrets.token_hex(4)}"
     password = secrets.token_hex(16)
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        STACK.databases.append(name)
         conn.execute(f"CREATE ROLE {name} LOGIN PASSWORD '{password}'")
-        STACK.role = name
         conn.execute(f"CREATE DATABASE {name} OWNER {name} ENCODING 'UTF8' TEMPLATE template0")
-        STACK.database = name
     return f"postgres://{name}:{password}@127.0.0.1:5432/{name}"
 
 
@@ -294,7 +301,7 @@ def nginx_site(variant, ports, cert, key):
         "server 127.0.0.1:8001;": f"server 127.0.0.1:{ports['web2']};",
         "/etc/letsencrypt/live/shop.example.com/fullchain.pem": str(cert),
         "/etc/letsencrypt/live/shop.example.com/privkey.pem": str(key),
-        "/var/lib/nginx/body": str(tmp / "nginx" / "body"),
+        "/var/lib/nginx/body": str(tmp / f"nginx-{variant}" / "body"),
         "/var/www/html": str(tmp / "www"),
     }
     if variant == "local":
@@ -302,32 +309,29 @@ def nginx_site(variant, ports, cert, key):
     return substitute((ROOT / source).read_text(), replacements, source)
 
 
-def nginx_conf(site):
-    """A whole nginx.conf around a site file: temporary paths only, logs in the temporary folder."""
-    tmp = STACK.tmp / "nginx"
+def nginx_conf(site, prefix):
+    """A whole nginx.conf around a site file: temporary paths only, logs in the prefix folder."""
     user = "user root root;\n" if os.geteuid() == 0 else ""
-    temp = "".join(f"    {kind}_temp_path {tmp / kind};\n" for kind in ("proxy", "fastcgi", "uwsgi", "scgi"))
-    return (f"{user}worker_processes 1;\npid {tmp / 'nginx.pid'};\nerror_log {tmp / 'error.log'} warn;\n"
+    temp = "".join(f"    {kind}_temp_path {prefix / kind};\n" for kind in ("proxy", "fastcgi", "uwsgi", "scgi"))
+    return (f"{user}worker_processes 1;\npid {prefix / 'nginx.pid'};\nerror_log {prefix / 'error.log'} warn;\n"
             f"events {{ worker_connections 256; }}\nhttp {{\n    include /etc/nginx/mime.types;\n"
-            f"    access_log {tmp / 'access.log'};\n{temp}    include {site};\n}}\n")
+            f"    access_log {prefix / 'access.log'};\n{temp}    include {site};\n}}\n")
 
 
-def start_nginx(ports, cert, key):
-    """Test the local-disk site's syntax, then run nginx in the foreground with the S3 site."""
-    tmp = STACK.tmp / "nginx"
+def start_nginx(variant, ports, cert, key):
+    """`nginx -t`, then nginx in the foreground, with deploy/nginx/mediadmin-<variant>.conf."""
+    prefix = STACK.tmp / f"nginx-{variant}"
     for sub in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
-        (tmp / sub).mkdir(parents=True, exist_ok=True)
-    (STACK.tmp / "www").mkdir()
-    for variant in ("local", "s3"):
-        (tmp / f"{variant}.conf").write_text(nginx_site(variant, ports, cert, key))
-        (tmp / f"nginx-{variant}.conf").write_text(nginx_conf(tmp / f"{variant}.conf"))
-        result = subprocess.run([NGINX, "-t", "-q", "-e", str(tmp / "error.log"), "-p", str(tmp),
-                                 "-c", str(tmp / f"nginx-{variant}.conf")], capture_output=True, text=True)
-        expect(result.returncode == 0, f"nginx -t refuses mediadmin-{variant}.conf:\n{result.stderr}")
-        ok(f"nginx -t accepts deploy/nginx/mediadmin-{variant}.conf")
-    start("nginx", [NGINX, "-e", str(tmp / "error.log"), "-p", str(tmp), "-c", str(tmp / "nginx-s3.conf"),
-                    "-g", "daemon off;"], clean_env())
-    wait_for("nginx", lambda: port_open(ports["https"]))
+        (prefix / sub).mkdir(parents=True, exist_ok=True)
+    (STACK.tmp / "www").mkdir(exist_ok=True)
+    (prefix / "site.conf").write_text(nginx_site(variant, ports, cert, key))
+    (prefix / "nginx.conf").write_text(nginx_conf(prefix / "site.conf", prefix))
+    base = [NGINX, "-e", str(prefix / "error.log"), "-p", str(prefix), "-c", str(prefix / "nginx.conf")]
+    result = subprocess.run([*base, "-t", "-q"], capture_output=True, text=True)
+    expect(result.returncode == 0, f"nginx -t refuses mediadmin-{variant}.conf:\n{result.stderr}")
+    ok(f"nginx -t accepts deploy/nginx/mediadmin-{variant}.conf")
+    start(f"nginx-{variant}", [*base, "-g", "daemon off;"], clean_env())
+    wait_for(f"nginx ({variant})", lambda: port_open(ports["https"]))
 
 
 # --- the browser's side -----------------------------------------------------------------------
@@ -458,7 +462,7 @@ def run():
     database_url = create_database()
     redis.Redis(host="127.0.0.1", port=6379, db=REDIS_DB).flushdb()
     STACK.redis_used = True
-    ok(f"database {STACK.database}")
+    ok(f"database {STACK.databases[-1]}")
 
     step("env file rendered from deploy/env.example; check --deploy again")
     env_file = tmp / "env"
@@ -497,7 +501,7 @@ def run():
 
     step("nginx with a self-signed certificate, from deploy/nginx/mediadmin-s3.conf")
     cert, key = make_certificate()
-    start_nginx(ports, cert, key)
+    start_nginx("s3", ports, cert, key)
     origin = f"https://{HOST}:{ports['https']}"
     redirect = requests.get(f"http://127.0.0.1:{ports['http']}/admin/", headers={"Host": HOST},
                             allow_redirects=False)
@@ -506,6 +510,8 @@ def run():
     ok(f"{origin} up; plain http redirects to https")
 
     smoke(Browser(origin, cert), ports, bucket, env_file, database_url)
+    local_disk(cert, paths)
+    expect(not FAILURES, f"{len(FAILURES)} step(s) failed:\n  " + "\n  ".join(FAILURES))
 
 
 def smoke(browser, ports, bucket, env_file, database_url):
@@ -521,11 +527,10 @@ def smoke(browser, ports, bucket, env_file, database_url):
                 {"image": ("walker.jpg", jpeg((30, 90, 160)), "image/jpeg")})
     with psycopg.connect(database_url) as conn:
         product_id = conn.execute("select id from mediadmin_product where slug = 'deploy-walker'").fetchone()[0]
-    from mediadmin.demo import simple_pdf
     for title, visibility in (("Public manual", "public"), ("Staff price list", "staff")):
         browser.add("productdocument", "productdocument_form",
                     {"product": str(product_id), "title": title, "visibility": visibility},
-                    {"file": (f"{visibility}.pdf", simple_pdf(title, ["deploy test"]), "application/pdf")})
+                    {"file": (f"{visibility}.pdf", simple_pdf_bytes(title), "application/pdf")})
     keys = s3_keys(s3, bucket)
     expect(any(k.startswith("media/product_images/") for k in keys), f"no image under media/: {keys}")
     expect(sum(k.startswith("private/documents/") for k in keys) == 2, f"documents not under private/: {keys}")
@@ -613,7 +618,112 @@ def smoke(browser, ports, bucket, env_file, database_url):
         audit = browser.get("/admin/mediadmin/product/audit/")
         expect(audit.status_code == 200, f"the storage audit page answered {audit.status_code}")
         ok("/admin/mediadmin/product/audit/ 200")
-    expect(not FAILURES, f"{len(FAILURES)} step(s) failed:\n  " + "\n  ".join(FAILURES))
+
+
+def render_local_env(values, media, private):
+    """deploy/env.example switched to the local disk as its comments say: S3 block out, local block in."""
+    text = render_env(values)
+    for key in ("MEDIADMIN_S3_BUCKET", "MEDIADMIN_S3_REGION", "MEDIADMIN_S3_ENDPOINT_URL",
+                "MEDIADMIN_S3_CUSTOM_DOMAIN", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        text = re.sub(rf"^{key}=", f"# {key}=", text, count=1, flags=re.M)
+    return substitute(text, {
+        "# DJANGO_MEDIA_ROOT=/srv/mediadmin/media": f"DJANGO_MEDIA_ROOT={media}",
+        "# MEDIADMIN_PRIVATE_ROOT=/srv/mediadmin/private": f"MEDIADMIN_PRIVATE_ROOT={private}",
+        "# MEDIADMIN_X_ACCEL_REDIRECT_PREFIX=/_protected/": "MEDIADMIN_X_ACCEL_REDIRECT_PREFIX=/_protected/",
+    }, "deploy/env.example (local-disk block)")
+
+
+def local_disk(cert, paths):
+    """The local-disk variant: its env block, a gunicorn from the unit, nginx with mediadmin-local.conf."""
+    tmp = STACK.tmp
+    media, private = tmp / "srv" / "media", tmp / "srv" / "private"
+    media.mkdir(parents=True)
+    private.mkdir()
+    ports = {name: free_port() for name in ("http", "https", "web1")}
+    ports["web2"] = ports["web1"]    # one app server is enough here: the upstream names it twice
+
+    step("local disk: env file with the local-disk block, a fresh database, gunicorn, mediadmin-local.conf")
+    env_file, database_url = tmp / "env-local", create_database()
+    env_file.write_text(render_local_env({
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50), "DJANGO_ALLOWED_HOSTS": HOST,
+        "DJANGO_CSRF_TRUSTED_ORIGINS": f"https://{HOST}", "DATABASE_URL": database_url,
+        "REDIS_URL": f"redis://127.0.0.1:6379/{REDIS_DB}", "DJANGO_STATIC_ROOT": str(tmp / "static")},
+        media, private))
+    manage(env_file, "check", "--deploy", "--fail-level", "WARNING")
+    ok("check --deploy: no warning")
+    manage(env_file, "migrate", "--noinput")
+    manage(env_file, "createsuperuser", "--noinput", "--username", ADMIN_USER, "--email", "ops@example.com",
+           extra_env={"DJANGO_SUPERUSER_PASSWORD": ADMIN_PASSWORD})
+    start_unit("gunicorn-local", "mediadmin-web@.service", ports["web1"],
+               {**paths, "/etc/mediadmin/env": str(env_file)})
+    wait_for("gunicorn (local disk)", lambda: port_open(ports["web1"]))
+    start_nginx("local", ports, cert, tmp / "tls" / "key.pem")
+    browser = Browser(f"https://{HOST}:{ports['https']}", cert)
+    anonymous = Browser(browser.origin, cert)
+    browser.login()
+    ok(f"{browser.origin} up, logged in")
+
+    with soft_step("local disk: an uploaded image served by nginx from /media/"):
+        browser.add("product", "product_form", {"name": "Local walker", "slug": "local-walker"},
+                    {"image": ("walker.jpg", jpeg((90, 30, 160)), "image/jpeg")})
+        image = next((media / "product_images").iterdir()).relative_to(media)
+        served = anonymous.get(f"/media/{image}")
+        expect(served.status_code == 200 and served.headers["Content-Type"] == "image/jpeg"
+               and served.headers.get("X-Content-Type-Options") == "nosniff",
+               f"/media/{image} answered {served.status_code} {dict(served.headers)}")
+        ok(f"/media/{image}: 200 image/jpeg, nosniff")
+
+    with soft_step("local disk: a staff-only document through X-Accel-Redirect, /_protected/ internal"):
+        browser.add("productdocument", "productdocument_form",
+                    {"product": product_id(database_url, "local-walker"), "title": "Staff sheet",
+                     "visibility": "staff"},
+                    {"file": ("staff.pdf", simple_pdf_bytes("Staff sheet"), "application/pdf")})
+        stored = next((private / "documents").iterdir()).relative_to(private)
+        with psycopg.connect(database_url) as conn:
+            expect(conn.execute("select count(*) from mediadmin_productdocument where file = %s",
+                                [str(stored)]).fetchone()[0] == 1, f"no document row for {stored}")
+        refused = anonymous.get(f"/documents/{stored}")
+        expect(refused.status_code == 302 and refused.headers["Location"].startswith("/admin/login/"),
+               f"anonymous download answered {refused.status_code}")
+        sent = browser.get(f"/documents/{stored}")
+        expect(sent.status_code == 200 and sent.content.startswith(b"%PDF")
+               and sent.headers.get("Content-Disposition", "").startswith("attachment"),
+               f"staff download answered {sent.status_code} {dict(sent.headers)}")
+        accel = browser.get(f"/documents/{stored}", via=ports["web1"])
+        expect(accel.headers.get("X-Accel-Redirect") == f"/_protected/{stored}",
+               f"gunicorn answered without X-Accel-Redirect: {dict(accel.headers)}")
+        internal = anonymous.get(f"/_protected/{stored}")
+        expect(internal.status_code == 404, f"/_protected/{stored} answered {internal.status_code}")
+        ok("anonymous: login redirect; staff: the PDF as an attachment (sent by nginx); /_protected/ 404")
+
+    with soft_step("local disk: the trash (after cleanup_orphans --delete) and .versions/ not served"):
+        orphan = media / "product_gallery" / "deploytest-orphan.jpg"
+        orphan.parent.mkdir(exist_ok=True)
+        orphan.write_bytes(jpeg((10, 10, 10), (64, 64)))
+        manage(env_file, "cleanup_orphans", "--delete", "--older-than", "0s", "--no-progress")
+        trashed = [p for p in (media / ".trash").rglob("*") if p.is_file()]
+        expect(not orphan.exists() and trashed, "cleanup_orphans --delete did not move the orphan to .trash/")
+        version = media / ".versions" / "product_images" / "deploytest-old.jpg"
+        version.parent.mkdir(parents=True)
+        version.write_bytes(jpeg((20, 20, 20), (64, 64)))
+        for path in [*trashed, version]:
+            answer = anonymous.get(f"/media/{path.relative_to(media)}")
+            expect(answer.status_code == 404, f"/media/{path.relative_to(media)} answered {answer.status_code}")
+        ok(f"{len(trashed)} trash file(s) and a .versions/ file on disk, each 404 through nginx")
+
+
+def product_id(database_url, slug):
+    """The id of a product, as the admin's product field submits it."""
+    with psycopg.connect(database_url) as conn:
+        row = conn.execute("select id from mediadmin_product where slug = %s", [slug]).fetchone()
+    expect(row, f"no product {slug}")
+    return str(row[0])
+
+
+def simple_pdf_bytes(title):
+    """A small valid PDF (mediadmin's own demo generator)."""
+    from mediadmin.demo import simple_pdf
+    return simple_pdf(title, ["deploy test"])
 
 
 def s3_keys(s3, bucket):
