@@ -25,6 +25,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import boto3
 import psycopg
@@ -442,82 +443,112 @@ def jpeg(color, size=(900, 600)):
 
 # --- the smoke test ---------------------------------------------------------------------------
 def run():
-    """Bring the stack up, check it, smoke-test it."""
-    tmp = STACK.tmp
-    (tmp / "logs").mkdir()
-    ports = {name: free_port() for name in ("http", "https", "web1", "web2", "s3")}
-    print(f"mediadmin deployment test in {tmp} (logs in {tmp / 'logs'})")
+    """Bring the S3 stack up and smoke-test it, then the local-disk variant."""
+    (STACK.tmp / "logs").mkdir()
+    site = SimpleNamespace(tmp=STACK.tmp, ports={n: free_port() for n in ("http", "https", "web1", "web2", "s3")})
+    print(f"mediadmin deployment test in {site.tmp} (logs in {site.tmp / 'logs'})")
+    check_example()
+    prepare(site)
+    start_app(site)
+    start_front(site)
+    smoke_uploads(site)
+    smoke_worker_and_page(site)
+    smoke_private_document(site)
+    smoke_trash_and_audit(site)
+    local = local_stack(site)
+    local_media(local)
+    local_private_document(local)
+    local_trash_and_versions(local)
+    expect(not FAILURES, f"{len(FAILURES)} step(s) failed:\n  " + "\n  ".join(FAILURES))
 
+
+def check_example():
+    """check --deploy with deploy/env.example as the runbook installs it."""
     step("check --deploy --fail-level WARNING with deploy/env.example as written (secret key filled in)")
-    example = tmp / "env.example"
+    example = STACK.tmp / "env.example"
     example.write_text(render_env({"DJANGO_SECRET_KEY": secrets.token_urlsafe(50)}))
     manage(example, "check", "--deploy", "--fail-level", "WARNING")
     ok("no warning")
 
-    step("S3: moto's server, a bucket, deploy/s3/bucket-policy.json")
-    bucket = start_s3(ports["s3"])
-    ok(f"bucket {bucket} on 127.0.0.1:{ports['s3']}, public read on media/* only")
 
-    step("PostgreSQL: role and database (the runbook's SQL); Redis db %d" % REDIS_DB)
-    database_url = create_database()
+def prepare(site):
+    """S3 bucket, database, Redis, env file, migrate, collectstatic, superuser."""
+    step("S3: moto's server, a bucket, deploy/s3/bucket-policy.json")
+    site.bucket = start_s3(site.ports["s3"])
+    site.s3 = s3_client(site.ports["s3"])
+    ok(f"bucket {site.bucket} on 127.0.0.1:{site.ports['s3']}, public read on media/* only")
+
+    step(f"PostgreSQL: role and database (the runbook's SQL); Redis db {REDIS_DB}")
+    site.database_url = create_database()
     redis.Redis(host="127.0.0.1", port=6379, db=REDIS_DB).flushdb()
     STACK.redis_used = True
     ok(f"database {STACK.databases[-1]}")
 
     step("env file rendered from deploy/env.example; check --deploy again")
-    env_file = tmp / "env"
-    env_file.write_text(render_env({
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50), "DJANGO_ALLOWED_HOSTS": HOST,
-        "DJANGO_CSRF_TRUSTED_ORIGINS": f"https://{HOST}", "DATABASE_URL": database_url,
-        "REDIS_URL": f"redis://127.0.0.1:6379/{REDIS_DB}", "MEDIADMIN_S3_BUCKET": bucket,
-        "MEDIADMIN_S3_ENDPOINT_URL": f"http://127.0.0.1:{ports['s3']}",
-        "AWS_ACCESS_KEY_ID": "deploytest", "AWS_SECRET_ACCESS_KEY": "deploytest",
-        "DJANGO_STATIC_ROOT": str(tmp / "static")}))
-    env_file.chmod(0o640)
-    manage(env_file, "check", "--deploy", "--fail-level", "WARNING")
+    site.env_file = site.tmp / "env"
+    site.env_file.write_text(render_env({
+        **loopback_values(site.database_url), "MEDIADMIN_S3_BUCKET": site.bucket,
+        "MEDIADMIN_S3_ENDPOINT_URL": f"http://127.0.0.1:{site.ports['s3']}",
+        "AWS_ACCESS_KEY_ID": "deploytest", "AWS_SECRET_ACCESS_KEY": "deploytest"}))
+    site.env_file.chmod(0o640)
+    manage(site.env_file, "check", "--deploy", "--fail-level", "WARNING")
     ok("no warning")
 
     step("migrate, collectstatic, first superuser")
-    manage(env_file, "migrate", "--noinput")
-    manage(env_file, "collectstatic", "--noinput", "-v0")
-    manage(env_file, "createsuperuser", "--noinput", "--username", ADMIN_USER, "--email", "ops@example.com",
-           extra_env={"DJANGO_SUPERUSER_PASSWORD": ADMIN_PASSWORD})
+    migrate_and_superuser(site.env_file)
+    manage(site.env_file, "collectstatic", "--noinput", "-v0")
     ok("migrated, static files collected, superuser made")
 
+
+def loopback_values(database_url):
+    """The env file lines every loopback stack changes: secret, host, database, Redis, static root."""
+    return {"DJANGO_SECRET_KEY": secrets.token_urlsafe(50), "DJANGO_ALLOWED_HOSTS": HOST,
+            "DJANGO_CSRF_TRUSTED_ORIGINS": f"https://{HOST}", "DATABASE_URL": database_url,
+            "REDIS_URL": f"redis://127.0.0.1:6379/{REDIS_DB}", "DJANGO_STATIC_ROOT": str(STACK.tmp / "static")}
+
+
+def migrate_and_superuser(env_file):
+    """The runbook's migrate and first superuser (non-interactive here)."""
+    manage(env_file, "migrate", "--noinput")
+    manage(env_file, "createsuperuser", "--noinput", "--username", ADMIN_USER, "--email", "ops@example.com",
+           extra_env={"DJANGO_SUPERUSER_PASSWORD": ADMIN_PASSWORD})
+
+
+def start_app(site):
+    """gunicorn x2 and the worker from their units; each control socket must answer."""
     step("gunicorn x2 and the db worker, from deploy/systemd/*.service")
-    paths = {"/srv/mediadmin/venv": str(VENV), "/srv/mediadmin/app": str(ROOT),
-             "/etc/mediadmin/env": str(env_file), "/run/": str(tmp / "run") + "/"}
+    site.paths = {"/srv/mediadmin/venv": str(VENV), "/srv/mediadmin/app": str(ROOT),
+                  "/etc/mediadmin/env": str(site.env_file), "/run/": str(site.tmp / "run") + "/"}
     for name in ("web1", "web2"):
-        start_unit(f"gunicorn-{name}", "mediadmin-web@.service", ports[name], paths)
-    start_unit("worker", "mediadmin-worker@.service", 1, paths)
-    sockets = [tmp / "run" / f"mediadmin-web-{ports[n]}" / "gunicorn.ctl" for n in ("web1", "web2")]
-    for name, sock in zip(("web1", "web2"), sockets):
-        wait_for(f"gunicorn {name}", lambda n=name: port_open(ports[n]))
+        start_unit(f"gunicorn-{name}", "mediadmin-web@.service", site.ports[name], site.paths)
+    start_unit("worker", "mediadmin-worker@.service", 1, site.paths)
+    for name in ("web1", "web2"):
+        sock = site.tmp / "run" / f"mediadmin-web-{site.ports[name]}" / "gunicorn.ctl"
+        wait_for(f"gunicorn {name}", lambda n=name: port_open(site.ports[n]))
         wait_for(f"control socket {sock}", sock.exists)
         shown = subprocess.run([str(VENV / "bin" / "gunicornc"), "-s", str(sock), "-c", "show workers", "-j"],
                                capture_output=True, text=True, timeout=10)
         expect(shown.returncode == 0, f"gunicornc on {sock} failed: {shown.stdout}{shown.stderr}")
-        ok(f"gunicorn on 127.0.0.1:{ports[name]}, control socket {sock.relative_to(tmp)} answers")
+        ok(f"gunicorn on 127.0.0.1:{site.ports[name]}, control socket {sock.relative_to(site.tmp)} answers")
 
+
+def start_front(site):
+    """nginx with the S3 site and a self-signed certificate; port 80 must redirect."""
     step("nginx with a self-signed certificate, from deploy/nginx/mediadmin-s3.conf")
-    cert, key = make_certificate()
-    start_nginx("s3", ports, cert, key)
-    origin = f"https://{HOST}:{ports['https']}"
-    redirect = requests.get(f"http://127.0.0.1:{ports['http']}/admin/", headers={"Host": HOST},
+    site.cert, site.key = make_certificate()
+    start_nginx("s3", site.ports, site.cert, site.key)
+    site.browser = Browser(f"https://{HOST}:{site.ports['https']}", site.cert)
+    site.anonymous = Browser(site.browser.origin, site.cert)
+    redirect = requests.get(f"http://127.0.0.1:{site.ports['http']}/admin/", headers={"Host": HOST},
                             allow_redirects=False)
     expect(redirect.status_code == 301 and redirect.headers["Location"].startswith(f"https://{HOST}:"),
            f"port 80 answered {redirect.status_code} {redirect.headers.get('Location')}")
-    ok(f"{origin} up; plain http redirects to https")
-
-    smoke(Browser(origin, cert), ports, bucket, env_file, database_url)
-    local_disk(cert, paths)
-    expect(not FAILURES, f"{len(FAILURES)} step(s) failed:\n  " + "\n  ".join(FAILURES))
+    ok(f"{site.browser.origin} up; plain http redirects to https")
 
 
-def smoke(browser, ports, bucket, env_file, database_url):
-    """Log in, upload through the admin and both app servers, worker, public page, privacy, trash, audit."""
-    s3 = s3_client(ports["s3"])
-
+def smoke_uploads(site):
+    """Log in; an image and two documents through nginx; a gallery image through each gunicorn."""
+    browser = site.browser
     step("log in to /admin/ through nginx")
     browser.login()
     ok("logged in (CSRF origin matched thanks to Host $http_host)")
@@ -525,13 +556,12 @@ def smoke(browser, ports, bucket, env_file, database_url):
     step("upload an image (product add form) and documents (document add form) through nginx")
     browser.add("product", "product_form", {"name": "Deploy walker", "slug": "deploy-walker"},
                 {"image": ("walker.jpg", jpeg((30, 90, 160)), "image/jpeg")})
-    with psycopg.connect(database_url) as conn:
-        product_id = conn.execute("select id from mediadmin_product where slug = 'deploy-walker'").fetchone()[0]
+    site.product_id = product_id(site.database_url, "deploy-walker")
     for title, visibility in (("Public manual", "public"), ("Staff price list", "staff")):
         browser.add("productdocument", "productdocument_form",
-                    {"product": str(product_id), "title": title, "visibility": visibility},
+                    {"product": site.product_id, "title": title, "visibility": visibility},
                     {"file": (f"{visibility}.pdf", simple_pdf_bytes(title), "application/pdf")})
-    keys = s3_keys(s3, bucket)
+    keys = s3_keys(site.s3, site.bucket)
     expect(any(k.startswith("media/product_images/") for k in keys), f"no image under media/: {keys}")
     expect(sum(k.startswith("private/documents/") for k in keys) == 2, f"documents not under private/: {keys}")
     ok("image in media/product_images/, both documents in private/documents/")
@@ -539,30 +569,27 @@ def smoke(browser, ports, bucket, env_file, database_url):
     step("uploads straight to each gunicorn, into the same library")
     for n, name in enumerate(("web1", "web2")):
         browser.add("productimage", "productimage_form",
-                    {"product": str(product_id), "alt_text": f"via {name}", "position": str(n)},
+                    {"product": site.product_id, "alt_text": f"via {name}", "position": str(n)},
                     {"image": (f"gallery-{name}.jpg", jpeg((150, 40 + 80 * n, 60)), "image/jpeg")},
-                    via=ports[name])
+                    via=site.ports[name])
     for name in ("web1", "web2"):
-        listing = browser.get(f"/admin/mediadmin/productimage/?product__id__exact={product_id}", via=ports[name])
+        listing = browser.get(f"/admin/mediadmin/productimage/?product__id__exact={site.product_id}",
+                              via=site.ports[name])
         expect(listing.status_code == 200 and "via web1" in listing.text and "via web2" in listing.text,
                f"gunicorn {name} does not list both gallery images ({listing.status_code})")
     ok("an image through each app server; each lists both")
 
-    with soft_step("thumbnails made by the db worker (polling its task table)"):
-        def tasks_done():
-            with psycopg.connect(database_url) as conn:
-                rows = dict(conn.execute("select status, count(*) from django_tasks_database_dbtaskresult "
-                                         "group by status").fetchall())
-            expect(not rows.get("FAILED"), f"a thumbnail task failed: {rows}")
-            return rows if rows.get("SUCCESSFUL", 0) >= 3 and set(rows) == {"SUCCESSFUL"} else None
-        rows = wait_for("the worker's thumbnails", tasks_done, timeout=60, interval=0.5)
-        thumbs = [k for k in s3_keys(s3, bucket) if k.startswith("media/cache/")]
-        expect(thumbs, "no thumbnail under media/cache/")
-        ok(f"{rows['SUCCESSFUL']} tasks ran; {len(thumbs)} thumbnails in the bucket")
 
-    anonymous = Browser(browser.origin, browser.cert)
+def smoke_worker_and_page(site):
+    """The worker's thumbnails, then the public product page read anonymously."""
+    with soft_step("thumbnails made by the db worker (polling its task table)"):
+        rows = wait_for("the worker's thumbnails", lambda: tasks_done(site.database_url), timeout=60, interval=0.5)
+        thumbs = [k for k in s3_keys(site.s3, site.bucket) if k.startswith("media/cache/")]
+        expect(thumbs, "no thumbnail under media/cache/")
+        ok(f"{rows['SUCCESSFUL']} tasks ran for 3 images; {len(thumbs)} thumbnails in the bucket")
+
     with soft_step("the public product page, anonymously"):
-        page = anonymous.get("/products/deploy-walker/")
+        page = site.anonymous.get("/products/deploy-walker/")
         expect(page.status_code == 200 and "Deploy walker" in page.text, f"product page answered {page.status_code}")
         expect("placeholder.svg" not in page.text, "the product page still shows placeholders")
         images = re.findall(r'<img[^>]+src="([^"]+)"', page.text)
@@ -574,52 +601,75 @@ def smoke(browser, ports, bucket, env_file, database_url):
         expect("Staff price list" not in page.text, "the staff-only document is listed on the public page")
         ok(f"200, {len(thumb_urls)} thumbnails shown and publicly readable from the bucket")
 
+
+def tasks_done(database_url):
+    """The task table's counts by status once every task succeeded (at least one per image), else None."""
+    with psycopg.connect(database_url) as conn:
+        rows = dict(conn.execute("select status, count(*) from django_tasks_database_dbtaskresult "
+                                 "group by status").fetchall())
+    expect(not rows.get("FAILED"), f"a thumbnail task failed: {rows}")
+    return rows if rows.get("SUCCESSFUL", 0) >= 3 and set(rows) == {"SUCCESSFUL"} else None
+
+
+def smoke_private_document(site):
+    """A staff-only document: refused anonymously (site and bucket), sent to staff pre-signed."""
     with soft_step("a staff-only document refused to an anonymous visitor, sent to staff"):
-        with psycopg.connect(database_url) as conn:
+        with psycopg.connect(site.database_url) as conn:
             stored = conn.execute("select file from mediadmin_productdocument where visibility = 'staff'").fetchone()[0]
-        refused = anonymous.get(f"/documents/{stored}")
+        refused = site.anonymous.get(f"/documents/{stored}")
         to_login = refused.status_code == 302 and refused.headers["Location"].startswith("/admin/login/")
         expect(to_login or refused.status_code in (403, 404),
                f"anonymous download answered {refused.status_code} {refused.headers.get('Location')}")
-        direct = requests.get(f"http://127.0.0.1:{ports['s3']}/{bucket}/private/{stored}")
+        direct = requests.get(f"http://127.0.0.1:{site.ports['s3']}/{site.bucket}/private/{stored}")
         expect(direct.status_code == 403, f"private/{stored} answered {direct.status_code} anonymously on S3")
-        sent = browser.get(f"/documents/{stored}")
+        sent = site.browser.get(f"/documents/{stored}")
         expect(sent.status_code == 302, f"staff download answered {sent.status_code}")
         document = requests.get(sent.headers["Location"])
         expect(document.status_code == 200 and document.content.startswith(b"%PDF"),
                f"the pre-signed URL answered {document.status_code}")
         ok("anonymous: sent to the login page, and 403 from the bucket; staff: pre-signed URL, the PDF")
 
+
+def smoke_trash_and_audit(site):
+    """An orphan moved to the trash is private; --list-trash shows it; the audit page answers."""
     trashed = []
     with soft_step("trash: an orphan moved by cleanup_orphans --delete is not readable anonymously"):
-        orphan = "media/product_gallery/deploytest-orphan.jpg"
-        s3.put_object(Bucket=bucket, Key=orphan, Body=jpeg((10, 10, 10), (64, 64)), ContentType="image/jpeg")
-        before = set(s3_keys(s3, bucket))
-        moved = manage(env_file, "cleanup_orphans", "--delete", "--older-than", "0s", "--no-progress")
-        after = set(s3_keys(s3, bucket))
-        expect(orphan not in after, f"the orphan is still in place:\n{moved.stdout}")
-        trashed = sorted(after - before)   # the moved orphan and the batch's manifest
-        expect(any("deploytest-orphan" in k for k in trashed), f"the orphan is gone, not in a trash batch:\n"
-                                                               f"{moved.stdout}")
+        trashed = move_orphan_to_trash(site)
         for key in trashed:
-            answer = requests.get(f"http://127.0.0.1:{ports['s3']}/{bucket}/{key}")
+            answer = requests.get(f"http://127.0.0.1:{site.ports['s3']}/{site.bucket}/{key}")
             expect(answer.status_code == 403, f"trash object {key} answered {answer.status_code} anonymously "
                                               "(contract 1: the trash lives under trash/, outside media/)")
         ok(f"moved to {trashed}; anonymous GET 403 for each")
 
     with soft_step("cleanup_orphans --list-trash on S3"):
-        listed = manage(env_file, "cleanup_orphans", "--list-trash", "--no-progress")
+        listed = manage(site.env_file, "cleanup_orphans", "--list-trash", "--no-progress")
         expect(listed.stdout.strip(), "cleanup_orphans --list-trash printed nothing")
         batches = set(re.findall(r"\d{8}T\d{6}Z-[0-9a-f]+", " ".join(trashed)))
         expect(all(b in listed.stdout for b in batches), f"--list-trash does not show {batches}:\n{listed.stdout}")
         ok("exit 0: " + listed.stdout.strip().splitlines()[-1])
 
     with soft_step("the storage audit page on S3"):
-        audit = browser.get("/admin/mediadmin/product/audit/")
+        audit = site.browser.get("/admin/mediadmin/product/audit/")
         expect(audit.status_code == 200, f"the storage audit page answered {audit.status_code}")
         ok("/admin/mediadmin/product/audit/ 200")
 
 
+def move_orphan_to_trash(site):
+    """Put an orphan in media/, run cleanup_orphans --delete; return the keys the batch added."""
+    orphan = "media/product_gallery/deploytest-orphan.jpg"
+    site.s3.put_object(Bucket=site.bucket, Key=orphan, Body=jpeg((10, 10, 10), (64, 64)),
+                       ContentType="image/jpeg")
+    before = set(s3_keys(site.s3, site.bucket))
+    moved = manage(site.env_file, "cleanup_orphans", "--delete", "--older-than", "0s", "--no-progress")
+    after = set(s3_keys(site.s3, site.bucket))
+    expect(orphan not in after, f"the orphan is still in place:\n{moved.stdout}")
+    trashed = sorted(after - before)   # the moved orphan and the batch's manifest
+    expect(any("deploytest-orphan" in k for k in trashed), f"the orphan is gone, not in a trash batch:\n"
+                                                           f"{moved.stdout}")
+    return trashed
+
+
+# --- the local-disk variant -------------------------------------------------------------------
 def render_local_env(values, media, private):
     """deploy/env.example switched to the local disk as its comments say: S3 block out, local block in."""
     text = render_env(values)
@@ -633,82 +683,84 @@ def render_local_env(values, media, private):
     }, "deploy/env.example (local-disk block)")
 
 
-def local_disk(cert, paths):
-    """The local-disk variant: its env block, a gunicorn from the unit, nginx with mediadmin-local.conf."""
+def local_stack(s3_site):
+    """The env's local-disk block, a fresh database, a gunicorn from the unit, nginx with mediadmin-local.conf."""
     tmp = STACK.tmp
-    media, private = tmp / "srv" / "media", tmp / "srv" / "private"
-    media.mkdir(parents=True)
-    private.mkdir()
-    ports = {name: free_port() for name in ("http", "https", "web1")}
-    ports["web2"] = ports["web1"]    # one app server is enough here: the upstream names it twice
+    local = SimpleNamespace(media=tmp / "srv" / "media", private=tmp / "srv" / "private",
+                            ports={n: free_port() for n in ("http", "https", "web1")})
+    local.media.mkdir(parents=True)
+    local.private.mkdir()
+    local.ports["web2"] = local.ports["web1"]    # one app server is enough here: the upstream names it twice
 
     step("local disk: env file with the local-disk block, a fresh database, gunicorn, mediadmin-local.conf")
-    env_file, database_url = tmp / "env-local", create_database()
-    env_file.write_text(render_local_env({
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50), "DJANGO_ALLOWED_HOSTS": HOST,
-        "DJANGO_CSRF_TRUSTED_ORIGINS": f"https://{HOST}", "DATABASE_URL": database_url,
-        "REDIS_URL": f"redis://127.0.0.1:6379/{REDIS_DB}", "DJANGO_STATIC_ROOT": str(tmp / "static")},
-        media, private))
-    manage(env_file, "check", "--deploy", "--fail-level", "WARNING")
+    local.env_file, local.database_url = tmp / "env-local", create_database()
+    local.env_file.write_text(render_local_env(loopback_values(local.database_url), local.media, local.private))
+    manage(local.env_file, "check", "--deploy", "--fail-level", "WARNING")
     ok("check --deploy: no warning")
-    manage(env_file, "migrate", "--noinput")
-    manage(env_file, "createsuperuser", "--noinput", "--username", ADMIN_USER, "--email", "ops@example.com",
-           extra_env={"DJANGO_SUPERUSER_PASSWORD": ADMIN_PASSWORD})
-    start_unit("gunicorn-local", "mediadmin-web@.service", ports["web1"],
-               {**paths, "/etc/mediadmin/env": str(env_file)})
-    wait_for("gunicorn (local disk)", lambda: port_open(ports["web1"]))
-    start_nginx("local", ports, cert, tmp / "tls" / "key.pem")
-    browser = Browser(f"https://{HOST}:{ports['https']}", cert)
-    anonymous = Browser(browser.origin, cert)
-    browser.login()
-    ok(f"{browser.origin} up, logged in")
+    migrate_and_superuser(local.env_file)
+    start_unit("gunicorn-local", "mediadmin-web@.service", local.ports["web1"],
+               {**s3_site.paths, "/etc/mediadmin/env": str(local.env_file)})
+    wait_for("gunicorn (local disk)", lambda: port_open(local.ports["web1"]))
+    start_nginx("local", local.ports, s3_site.cert, s3_site.key)
+    local.browser = Browser(f"https://{HOST}:{local.ports['https']}", s3_site.cert)
+    local.anonymous = Browser(local.browser.origin, s3_site.cert)
+    local.browser.login()
+    ok(f"{local.browser.origin} up, logged in")
+    return local
 
+
+def local_media(local):
+    """An image uploaded through the admin is served by nginx from /media/."""
     with soft_step("local disk: an uploaded image served by nginx from /media/"):
-        browser.add("product", "product_form", {"name": "Local walker", "slug": "local-walker"},
-                    {"image": ("walker.jpg", jpeg((90, 30, 160)), "image/jpeg")})
-        image = next((media / "product_images").iterdir()).relative_to(media)
-        served = anonymous.get(f"/media/{image}")
+        local.browser.add("product", "product_form", {"name": "Local walker", "slug": "local-walker"},
+                          {"image": ("walker.jpg", jpeg((90, 30, 160)), "image/jpeg")})
+        image = next((local.media / "product_images").iterdir()).relative_to(local.media)
+        served = local.anonymous.get(f"/media/{image}")
         expect(served.status_code == 200 and served.headers["Content-Type"] == "image/jpeg"
                and served.headers.get("X-Content-Type-Options") == "nosniff",
                f"/media/{image} answered {served.status_code} {dict(served.headers)}")
         ok(f"/media/{image}: 200 image/jpeg, nosniff")
 
+
+def local_private_document(local):
+    """A staff-only document: refused anonymously, X-Accel-Redirect from gunicorn, sent by nginx."""
     with soft_step("local disk: a staff-only document through X-Accel-Redirect, /_protected/ internal"):
-        browser.add("productdocument", "productdocument_form",
-                    {"product": product_id(database_url, "local-walker"), "title": "Staff sheet",
-                     "visibility": "staff"},
-                    {"file": ("staff.pdf", simple_pdf_bytes("Staff sheet"), "application/pdf")})
-        stored = next((private / "documents").iterdir()).relative_to(private)
-        with psycopg.connect(database_url) as conn:
-            expect(conn.execute("select count(*) from mediadmin_productdocument where file = %s",
-                                [str(stored)]).fetchone()[0] == 1, f"no document row for {stored}")
-        refused = anonymous.get(f"/documents/{stored}")
+        local.browser.add("productdocument", "productdocument_form",
+                          {"product": product_id(local.database_url, "local-walker"), "title": "Staff sheet",
+                           "visibility": "staff"},
+                          {"file": ("staff.pdf", simple_pdf_bytes("Staff sheet"), "application/pdf")})
+        stored = next((local.private / "documents").iterdir()).relative_to(local.private)
+        refused = local.anonymous.get(f"/documents/{stored}")
         expect(refused.status_code == 302 and refused.headers["Location"].startswith("/admin/login/"),
                f"anonymous download answered {refused.status_code}")
-        sent = browser.get(f"/documents/{stored}")
+        sent = local.browser.get(f"/documents/{stored}")
         expect(sent.status_code == 200 and sent.content.startswith(b"%PDF")
                and sent.headers.get("Content-Disposition", "").startswith("attachment"),
                f"staff download answered {sent.status_code} {dict(sent.headers)}")
-        accel = browser.get(f"/documents/{stored}", via=ports["web1"])
+        accel = local.browser.get(f"/documents/{stored}", via=local.ports["web1"])
         expect(accel.headers.get("X-Accel-Redirect") == f"/_protected/{stored}",
                f"gunicorn answered without X-Accel-Redirect: {dict(accel.headers)}")
-        internal = anonymous.get(f"/_protected/{stored}")
+        internal = local.anonymous.get(f"/_protected/{stored}")
         expect(internal.status_code == 404, f"/_protected/{stored} answered {internal.status_code}")
         ok("anonymous: login redirect; staff: the PDF as an attachment (sent by nginx); /_protected/ 404")
 
+
+def local_trash_and_versions(local):
+    """Files in MEDIA_ROOT/.trash/ (moved by cleanup_orphans) and .versions/ exist but nginx refuses them."""
     with soft_step("local disk: the trash (after cleanup_orphans --delete) and .versions/ not served"):
-        orphan = media / "product_gallery" / "deploytest-orphan.jpg"
+        orphan = local.media / "product_gallery" / "deploytest-orphan.jpg"
         orphan.parent.mkdir(exist_ok=True)
         orphan.write_bytes(jpeg((10, 10, 10), (64, 64)))
-        manage(env_file, "cleanup_orphans", "--delete", "--older-than", "0s", "--no-progress")
-        trashed = [p for p in (media / ".trash").rglob("*") if p.is_file()]
+        manage(local.env_file, "cleanup_orphans", "--delete", "--older-than", "0s", "--no-progress")
+        trashed = [p for p in (local.media / ".trash").rglob("*") if p.is_file()]
         expect(not orphan.exists() and trashed, "cleanup_orphans --delete did not move the orphan to .trash/")
-        version = media / ".versions" / "product_images" / "deploytest-old.jpg"
+        version = local.media / ".versions" / "product_images" / "deploytest-old.jpg"
         version.parent.mkdir(parents=True)
         version.write_bytes(jpeg((20, 20, 20), (64, 64)))
         for path in [*trashed, version]:
-            answer = anonymous.get(f"/media/{path.relative_to(media)}")
-            expect(answer.status_code == 404, f"/media/{path.relative_to(media)} answered {answer.status_code}")
+            name = path.relative_to(local.media)
+            answer = local.anonymous.get(f"/media/{name}")
+            expect(answer.status_code == 404, f"/media/{name} answered {answer.status_code}")
         ok(f"{len(trashed)} trash file(s) and a .versions/ file on disk, each 404 through nginx")
 
 
