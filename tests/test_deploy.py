@@ -37,3 +37,12 @@ def test_check_deploy_fails_with_the_development_defaults():
     result = _check({})
     assert result.returncode != 0
     assert "security.W009" in result.stderr + result.stdout  # the development SECRET_KEY
+
+
+def test_a_deliberate_opt_out_is_written_in_the_env_file_not_failed():
+    """Without preload the check fails (W021), unless DJANGO_SILENCED_SYSTEM_CHECKS names it."""
+    without_preload = {**PRODUCTION, "DJANGO_SECURE_HSTS_PRELOAD": "0"}
+    refused = _check(without_preload)
+    assert refused.returncode != 0 and "security.W021" in refused.stderr + refused.stdout
+    silenced = _check({**without_preload, "DJANGO_SILENCED_SYSTEM_CHECKS": "security.W021"})
+    assert silenced.returncode == 0, silenced.stdout + silenced.stderr

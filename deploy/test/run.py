@@ -24,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -784,6 +785,14 @@ def s3_keys(s3, bucket):
     return sorted(obj["Key"] for page in pages for obj in page.get("Contents", []))
 
 
+def show_log_tails(lines=15):
+    """The end of each process's log with an error in it, for a CI log that is all one has."""
+    for log in sorted((STACK.tmp / "logs").glob("*.log")):
+        text = log.read_text(errors="replace").splitlines()
+        if any(word in line for line in text for word in ("Traceback", "ERROR", "[emerg]", "[crit]")):
+            print(f"\n--- {log.name} (last {lines} lines) ---", *text[-lines:], sep="\n", file=sys.stderr)
+
+
 def main():
     """Run, report, and always stop what was started."""
     sys.path.insert(0, str(ROOT))
@@ -795,8 +804,13 @@ def main():
         run()
         print(f"[{time.monotonic() - T0:6.1f}s] deployment test passed")
     except Failure as failure:
+        show_log_tails()
         print(f"\nFAILED: {failure}\n(logs: {STACK.tmp / 'logs'}; DEPLOYTEST_KEEP_TMP=1 keeps them)",
               file=sys.stderr)
+        status = 1
+    except Exception:   # an unexpected error: its traceback, the logs, and still the clean-up below
+        traceback.print_exc()
+        show_log_tails()
         status = 1
     finally:
         step("stopping everything started, dropping the database")
