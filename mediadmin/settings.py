@@ -304,6 +304,9 @@ if MEDIADMIN_BEHIND_PROXY:
     # nginx terminates TLS and sets X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
+# A deliberate opt-out of a deploy check (e.g. security.W005 for a domain whose subdomains cannot
+# all serve https) is written down here instead of failing `check --deploy` (docs/deployment.md).
+SILENCED_SYSTEM_CHECKS = env_list("DJANGO_SILENCED_SYSTEM_CHECKS")
 
 # Login brute force (django-axes): after MEDIADMIN_LOGIN_FAILURE_LIMIT failed logins for one
 # user name from one address, that pair is refused (even with the right password) for
