@@ -1,21 +1,60 @@
-"""Named sizes (settings.MEDIADMIN_THUMBNAIL_SIZES) and the thumbnail file each one names."""
+"""Named sizes (settings.MEDIADMIN_THUMBNAIL_SIZES), their responsive variants, and the file each one names.
+
+A public size listed in MEDIADMIN_RESPONSIVE_SIZES also has variants, named like
+`detail@800.webp` (width 800, WebP) or `detail@800` (width 800, the source's format, the
+fallback): the same crop and options at each width, never enlarged. They are ordinary sizes to
+the rest of the package (made after commit by warm(), found by known(), deleted with the
+image), listed after the named sizes so the admin's small ones are made first.
+"""
+import re
+
 from django.conf import settings
 
 from . import sorl_adapter
 
+_GEOMETRY = re.compile(r"^(\d*)x?(\d*)$")
+
 
 def size_spec(size_name):
-    """Return (geometry, options) for a named size from MEDIADMIN_THUMBNAIL_SIZES."""
-    geometry, options = settings.MEDIADMIN_THUMBNAIL_SIZES[size_name]
+    """Return (geometry, options) for a named size or one of its responsive variants."""
+    base, _, variant = size_name.partition("@")
+    geometry, options = settings.MEDIADMIN_THUMBNAIL_SIZES[base]
     options = dict(options)
     if settings.MEDIADMIN_THUMBNAIL_FORMAT:
         options.setdefault("format", settings.MEDIADMIN_THUMBNAIL_FORMAT)
-    return geometry, options
+    if not variant:
+        return geometry, options
+    width, _, fmt = variant.partition(".")
+    options["upscale"] = False  # a variant wider than the source would only be blurred and heavier
+    if fmt:
+        options["format"] = fmt.upper()
+    return _scaled(geometry, int(width)), options
+
+
+def _scaled(geometry, width):
+    # "320x240" at 640 → "640x480"; "800x800" at 400 → "400x400"; "x150" keeps its aspect by width.
+    box_width, box_height = _GEOMETRY.match(geometry).groups()
+    if box_width and box_height:
+        return f"{width}x{round(width * int(box_height) / int(box_width))}"
+    return str(width)
+
+
+def variant_name(size_name, width, fmt=None):
+    """The name of one responsive variant: `detail@800.avif`, or `detail@800` in the source's format."""
+    return f"{size_name}@{width}{'.' + fmt.lower() if fmt else ''}"
+
+
+def variant_names(size_name):
+    """The responsive variants of a public size: each width in each modern format, then the fallback."""
+    spec = settings.MEDIADMIN_RESPONSIVE_SIZES.get(size_name) or {}
+    return [variant_name(size_name, width, fmt)
+            for fmt in [*spec.get("formats", ()), None] for width in spec.get("widths", ())]
 
 
 def size_names():
-    """Every named size, in the settings' order."""
-    return list(settings.MEDIADMIN_THUMBNAIL_SIZES)
+    """Every size to make for an image: the named sizes, then the responsive variants."""
+    names = list(settings.MEDIADMIN_THUMBNAIL_SIZES)
+    return names + [variant for name in names for variant in variant_names(name)]
 
 
 def thumbnail_file(field_file, size_name):
