@@ -223,6 +223,9 @@ MEDIADMIN_TRASH_RETENTION = os.environ.get("MEDIADMIN_TRASH_RETENTION", "30d")
 # Trash: a STORAGES alias, or empty for the `.trash/` folder of the audited storage.
 MEDIADMIN_TRASH_STORAGE = os.environ.get("MEDIADMIN_TRASH_STORAGE") or None
 MEDIADMIN_TRASH_PREFIX = ".trash/"
+# Replaced files are kept as versions (in the `.versions/` folder beside the trash, never
+# served) for this long; `expire_versions --delete` removes older ones.
+MEDIADMIN_VERSION_RETENTION = os.environ.get("MEDIADMIN_VERSION_RETENTION", "30d")
 # Names (fnmatch patterns) the audit never reports or moves.
 MEDIADMIN_AUDIT_IGNORE = [".gitkeep", "*/.gitkeep", ".DS_Store", "*/.DS_Store"]
 

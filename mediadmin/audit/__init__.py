@@ -14,11 +14,15 @@ from .trash import (
     BatchRefused, MoveResult, UnknownBatch, batches, check_batch_id, purge, quarantine, restore, trash_for,
 )
 
+# Versions of replaced files (mediadmin/services/versions.py) sit in this folder of the trash's
+# storage: kept on purpose, so the audit never lists them as orphans.
+VERSIONS_PREFIX = ".versions/"
+
 __all__ = [
     "BatchRefused", "RowRef", "Report", "MoveResult", "UnsafeRoot", "audit", "batches", "check_batch_id", "file_fields",
     "is_referenced", "keep_shared_file", "orphan_grace", "parse_age", "purge", "quarantine",
     "quarantine_orphans", "restore", "root_problem", "storage_for", "storage_key", "trash_for",
-    "trash_retention", "UnknownBatch", "where_used",
+    "trash_retention", "UnknownBatch", "VERSIONS_PREFIX", "where_used",
 ]
 
 
@@ -50,10 +54,10 @@ def storage_for(alias="default"):
 
 
 def audit(alias="default", *, progress=None, generic=False):
-    """Scan the storage of `alias`, leaving out its trash and other storages nested in it."""
+    """Scan the storage of `alias`, leaving out its trash, its versions and other storages nested in it."""
     storage = storage_for(alias)
     trash = trash_for(storage)
-    skip = [trash.prefix] if storage_key(trash.storage) == storage_key(storage) else []
+    skip = [trash.prefix, VERSIONS_PREFIX] if storage_key(trash.storage) == storage_key(storage) else []
     skip += nested_prefixes(alias, storage)  # e.g. a private storage inside MEDIA_ROOT
     return scan(storage, skip=skip, progress=progress, generic=generic)
 

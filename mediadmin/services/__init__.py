@@ -10,6 +10,7 @@ This file only re-exports the public names, so `services.product_save(...)` keep
                   de-duplication (DuplicateUpload), outcomes (UploadOutcome), the upload kinds
   thumbnail_jobs  which save schedules a new image's thumbnails: the service's, else the receivers'
   transactions    atomic_write(): the transaction of one service, deleting files it rolls back
+  versions        replaced files kept as versions (after commit), version_restore, versions_expire
 Trash (quarantine, restore, purge of stored files) stays in mediadmin/audit/trash.py.
 """
 from ..files import file_fingerprint, stored_fingerprint
@@ -17,6 +18,10 @@ from .documents import document_fill_metadata, document_save
 from .products import gallery_image_save, product_create, product_save, products_regenerate_thumbnails
 from .thumbnail_jobs import note_new_images as thumbnails_note_new
 from .thumbnail_jobs import schedule_noted as thumbnails_schedule_new
+from .versions import VersionUnavailable, version_restore, version_retention, versions_expire
+from .versions import file_field_names as versions_file_field_names
+from .versions import keep_replaced as versions_keep_replaced
+from .versions import note_replacement as versions_note_replacement
 from .uploads import (
     DOCUMENTS,
     IMAGES,
@@ -36,5 +41,7 @@ __all__ = [
     "document_fill_metadata", "document_save", "document_upload", "file_fingerprint", "file_upload",
     "find_duplicate_document", "find_duplicate_image", "gallery_image_save", "gallery_image_upload",
     "product_create", "product_save", "products_regenerate_thumbnails", "stored_fingerprint",
-    "thumbnails_note_new", "thumbnails_schedule_new",
+    "thumbnails_note_new", "thumbnails_schedule_new", "VersionUnavailable", "version_restore",
+    "version_retention", "versions_expire", "versions_file_field_names", "versions_keep_replaced",
+    "versions_note_replacement",
 ]
