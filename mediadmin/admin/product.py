@@ -17,7 +17,9 @@ from .mixins import (
     StorageErrorAdminMixin,
     ThumbnailColumnsMixin,
     thumbnail_column,
+    versions_column,
 )
+from .version_views import version_urls
 from .views import upload_urls
 
 
@@ -36,8 +38,11 @@ class ProductAdmin(ThumbnailColumnsMixin, StorageErrorAdminMixin, ImagePreviewAd
     prepopulated_fields = {"slug": ("name",)}
     fieldsets = (
         (None, {"fields": ("name", "slug", "sku", "description")}),
-        (_("Files"), {"fields": ("image", "document")}),
+        (_("Files"), {"fields": ("image", "image_versions", "document", "document_versions")}),
     )
+    readonly_fields = ("image_versions", "document_versions")
+    image_versions = versions_column("image", _("Previous main images"))
+    document_versions = versions_column("document", _("Previous documents"))
     inlines = (ProductImageInline, ProductDocumentInline)
     actions = ("regenerate_thumbnails", "download_files")
     image_preview_size = "admin_preview"
@@ -47,10 +52,10 @@ class ProductAdmin(ThumbnailColumnsMixin, StorageErrorAdminMixin, ImagePreviewAd
         js = ["mediadmin/js/image-preview.js", "mediadmin/js/bulk-upload.js"]
 
     def get_urls(self):
-        """Upload endpoints, bulk upload page and storage audit, ahead of the admin's catch-all URLs."""
+        """Upload endpoints, bulk upload page, storage audit and file versions, ahead of the catch-all URLs."""
         audit = path("audit/", self.admin_site.admin_view(storage_audit), {"model_admin": self},
                      name="mediadmin_product_audit")
-        return [audit, *upload_urls(self), *super().get_urls()]
+        return [audit, *upload_urls(self), *version_urls(self), *super().get_urls()]
 
     def get_readonly_fields(self, request, obj=None):
         """The product's own document is read-only without the document permissions."""
