@@ -143,7 +143,10 @@ def _store_version(model, pk, field_name, field_file, pending):
 
 
 def _create_row(model, pk, field_name, source_name, saved, size, sha256, thumbnail, pending):
-    with atomic_write():
+    # Not atomic_write(): this runs among the on_commit callbacks, where its rollback sweep would
+    # take files stored by the same commit, whose "committed" callbacks have not run yet, for
+    # rolled back. The copies made here are not tracked; _store_version deletes them on failure.
+    with transaction.atomic():
         return FileVersion.objects.create(
             content_type=ContentType.objects.get_for_model(model, for_concrete_model=False),
             object_id=pk, field_name=field_name, name=saved, source_name=source_name,
