@@ -381,3 +381,62 @@ def test_media_serving_refuses_trash_and_versions(client, lamp, versions_of_each
     for path in (version.name, version.thumbnail, ".trash/20261124T182405Z-1a2b3c/files/x.jpg",
                  "product_images/../.versions/x", "cache/.hidden"):
         assert client.get(f"/media/{path}").status_code == 404, path
+
+
+# --- S3 (moto's server) and the checks -----------------------------------------------------------
+
+@pytest.fixture
+def s3_with_trash(settings, s3_storage, s3_endpoint):
+    """The S3 storages plus a private "trash" alias under the bucket's `trash/` prefix (contract 1)."""
+    bucket = settings.STORAGES["default"]["OPTIONS"]["bucket_name"]
+    options = {**settings.STORAGES["private"]["OPTIONS"], "location": "trash"}
+    settings.STORAGES = {**settings.STORAGES, "trash": {
+        "BACKEND": "mediadmin.storages_s3.PrivateS3Storage", "OPTIONS": options}}
+    settings.MEDIADMIN_TRASH_STORAGE = "trash"
+    assert bucket
+    return s3_storage
+
+
+def test_versions_on_s3_live_in_the_private_trash_storage_and_restore_byte_for_byte(admin_client, admin_user,
+                                                                                   s3_with_trash):
+    from django.core.files.storage import storages
+
+    product = factories.product("Crate", document=factories.pdf_upload("care.pdf", "Care"))
+    media, private, trash = storages["default"], storages["private"], storages["trash"]
+    first_image, first_doc = _read(media, product.image.name), _read(private, product.document.name)
+    data = _change_data(product, image=factories.image_upload("n.jpg", color=(9, 9, 9)),
+                        document=factories.pdf_upload("n.pdf", "New"))
+    assert admin_client.post(_change_url(product), data).status_code == 302
+    keys = s3_with_trash("trash/.versions/")
+    image_version, doc_version = (FileVersion.objects.get(field_name=f) for f in ("image", "document"))
+    assert f"trash/{image_version.name}" in keys and f"trash/{doc_version.name}" in keys
+    assert f"trash/{image_version.thumbnail}" in keys
+    assert not [k for k in s3_with_trash("media/") if ".versions" in k]  # nothing under the public prefix
+    assert _read(trash, image_version.name) == first_image and _read(trash, doc_version.name) == first_doc
+
+    for version in (image_version, doc_version):
+        assert admin_client.post(_restore_url(version)).status_code == 302
+    product.refresh_from_db()
+    assert _bytes(product.image) == first_image and _bytes(product.document) == first_doc
+    assert f"trash/{image_version.name}" not in s3_with_trash("trash/.versions/")
+    assert FileVersion.objects.count() == 2  # the replaced ones, in turn
+    response = admin_client.get(reverse("admin:mediadmin_fileversion_thumbnail",
+                                        args=[FileVersion.objects.get(field_name="image").pk]))
+    assert response.status_code == 200 and b"".join(response.streaming_content)[:2] == b"\xff\xd8"
+
+
+def test_check_warns_when_s3_versions_would_sit_under_the_public_prefix(settings, s3_storage):
+    from mediadmin import checks
+
+    settings.MEDIADMIN_TRASH_STORAGE = None
+    [warning] = checks.check_versions_not_public(None)
+    assert warning.id == "mediadmin.W022"
+
+
+def test_check_passes_with_a_private_trash_and_refuses_a_bad_retention(settings, s3_with_trash):
+    from mediadmin import checks
+
+    assert checks.check_versions_not_public(None) == []
+    settings.MEDIADMIN_VERSION_RETENTION = "a month"
+    [error] = checks.check_version_retention(None)
+    assert error.id == "mediadmin.E023"
