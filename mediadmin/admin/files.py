@@ -29,6 +29,9 @@ class ProductImageAdmin(ThumbnailColumnsMixin, StorageErrorAdminMixin, ImagePrev
     used_by = where_used_column("image")
     versions = versions_column("image")
 
+    class Media:
+        css = {"all": ["mediadmin/css/admin.css"]}
+
 
 class ProductDocumentAdmin(StorageErrorAdminMixin, admin.ModelAdmin):
     """Documents across all products, with their server-computed metadata."""
@@ -45,6 +48,9 @@ class ProductDocumentAdmin(StorageErrorAdminMixin, admin.ModelAdmin):
     download = ProductDocumentInline.download
     used_by = where_used_column("file")
     versions = versions_column("file")
+
+    class Media:
+        css = {"all": ["mediadmin/css/admin.css"]}
 
     @admin.display(description=_("Size"), ordering="size")
     def size_display(self, obj):
