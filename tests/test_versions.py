@@ -145,7 +145,9 @@ def test_gallery_image_and_document_change_pages_keep_versions_and_list_them(adm
         "product": lamp.pk, "title": "Manual", "visibility": "public", "file": factories.pdf_upload("m2.pdf"),
         "_continue": "Save"})
     assert response.status_code == 302
+    product_page = admin_client.get(_change_url(lamp)).content.decode()
     for obj in (image, document):
+        assert _change_url(obj) in product_page  # each inline row links to its page and versions
         version = FileVersion.objects.get(object_id=obj.pk, content_type__model=obj._meta.model_name)
         page = admin_client.get(_change_url(obj)).content.decode()
         assert version.original_name in page and _restore_url(version) in page
