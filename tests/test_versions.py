@@ -202,6 +202,14 @@ def test_when_the_copy_fails_the_old_file_stays_in_place(settings, tmp_path, lam
     assert "could not be copied into the versions folder" in caplog.text
 
 
+def test_replacing_a_file_already_missing_from_storage_saves_and_keeps_no_version(lamp, caplog):
+    default_storage.delete(lamp.image.name)
+    lamp.image = factories.image_upload("new.jpg", color=(7, 7, 7))
+    services.product_save(product=lamp)
+    assert not FileVersion.objects.exists() and default_storage.exists(lamp.image.name)
+    assert "already missing" in caplog.text
+
+
 # --- restore -------------------------------------------------------------------------------------
 
 def _replace_main_image(client, product, color=(9, 9, 9)):
@@ -262,6 +270,17 @@ def test_restore_of_a_version_whose_file_is_gone_says_so_and_changes_nothing(adm
     assert "missing from the versions folder" in response.content.decode()
     lamp.refresh_from_db()
     assert lamp.image.name == current
+
+
+def test_a_second_restore_of_the_same_version_is_404_and_changes_nothing(admin_client, lamp):
+    lamp = _replace_main_image(admin_client, lamp)
+    version = FileVersion.objects.get()
+    assert admin_client.post(_restore_url(version)).status_code == 302
+    lamp.refresh_from_db()
+    current, versions = lamp.image.name, list(FileVersion.objects.values_list("pk", flat=True))
+    assert admin_client.post(_restore_url(version)).status_code == 404
+    lamp.refresh_from_db()
+    assert lamp.image.name == current and list(FileVersion.objects.values_list("pk", flat=True)) == versions
 
 
 def test_unknown_or_malformed_version_ids_are_404(admin_client):

@@ -110,51 +110,54 @@ def _user_id(instance):
 def keep_replaced(*, instance, field_name, field_file):
     """After commit, before django-cleanup deletes a replaced file: keep a copy as a version.
 
-    Returns the FileVersion, or None when the copy failed; then the file's name is cleared so
-    django-cleanup deletes nothing and the file stays where it was (the audit reports it later).
+    Returns the FileVersion, or None when there was nothing to keep (the file was already
+    missing) or the copy failed; then the file's name is cleared so django-cleanup deletes
+    nothing and the file stays where it was (the audit reports it later).
     """
     old_name = field_file.name
     pending = instance.__dict__.get(PENDING, {}).pop(old_name, None)
     try:
         return _store_version(type(instance), instance.pk, field_name, field_file, pending)
+    except FileNotFoundError:
+        logger.warning("No version of %s: the file was already missing from storage", old_name)
     except Exception:
         logger.exception("Kept %s in place: it could not be copied into the versions folder", old_name)
-        field_file.name = None
-        return None
+    field_file.name = None
+    return None
 
 
 def _store_version(model, pk, field_name, field_file, pending):
+    """Copy the file into a new `.versions/<stamp>-<random>/` folder, check it, thumbnail it, record it."""
     field = model._meta.get_field(field_name)
-    source, target = field_file.storage, versions_storage(field)
+    source, target, name = field_file.storage, versions_storage(field), field_file.name
     folder = f"{audit.VERSIONS_PREFIX}{timezone.now():%Y%m%dT%H%M%SZ}-{secrets.token_hex(4)}/"
-    with source.open(field_file.name, "rb") as fh:
-        saved = target.save(folder + field_file.name, File(fh, name=filenames.basename(field_file.name)))
+    with source.open(name, "rb") as fh:
+        saved = target.save(folder + name, File(fh, name=filenames.basename(name)))
     stored = [saved]
     try:
         size, sha256 = stored_fingerprint(target, saved)
-        if size != source.size(field_file.name):
-            raise OSError(f"the copy of {field_file.name} has {size} bytes, not {source.size(field_file.name)}")
-        thumbnail = _make_thumbnail(target, saved, folder) if isinstance(field, models.ImageField) else ""
-        stored.append(thumbnail)
-        return _create_row(model, pk, field_name, field_file.name, saved, size, sha256, thumbnail, pending)
+        if size != source.size(name):
+            raise OSError(f"the copy of {name} has {size} bytes, not {source.size(name)}")
+        if isinstance(field, models.ImageField):
+            stored.append(_make_thumbnail(target, saved, folder))
+        return _create_row(
+            content_type=ContentType.objects.get_for_model(model), object_id=pk, field_name=field_name,
+            name=saved, source_name=name, size=size, sha256=sha256, thumbnail=stored[1] if stored[1:] else "",
+            original_name=(pending.original_name if pending else filenames.basename(name))[:255],
+            mime_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
+            replaced_by_id=pending.user_id if pending else None,
+        )
     except Exception:
         _delete_files(target, stored)
         raise
 
 
-def _create_row(model, pk, field_name, source_name, saved, size, sha256, thumbnail, pending):
+def _create_row(**fields):
     # Not atomic_write(): this runs among the on_commit callbacks, where its rollback sweep would
     # take files stored by the same commit, whose "committed" callbacks have not run yet, for
     # rolled back. The copies made here are not tracked; _store_version deletes them on failure.
     with transaction.atomic():
-        return FileVersion.objects.create(
-            content_type=ContentType.objects.get_for_model(model, for_concrete_model=False),
-            object_id=pk, field_name=field_name, name=saved, source_name=source_name,
-            original_name=(pending.original_name if pending else filenames.basename(source_name))[:255],
-            size=size, sha256=sha256, thumbnail=thumbnail, replaced_at=timezone.now(),
-            mime_type=mimetypes.guess_type(source_name)[0] or "application/octet-stream",
-            replaced_by_id=pending.user_id if pending else None,
-        )
+        return FileVersion.objects.create(replaced_at=timezone.now(), **fields)
 
 
 def _make_thumbnail(storage, name, folder):
@@ -188,6 +191,8 @@ def version_restore(*, version, user=None):
     if field is None or not storage.exists(version.name):
         raise VersionUnavailable(f"The file of version {version} is missing from the versions folder.")
     with atomic_write():
+        if not FileVersion.objects.select_for_update().filter(pk=version.pk).exists():
+            raise VersionUnavailable(f"Version {version} was already restored or has expired.")
         instance = _locked_row(version, field)
         name = _copy_back(storage, version, field, instance)
         _set_current(instance, field, name, version)
