@@ -461,3 +461,10 @@ def test_check_passes_with_a_private_trash_and_refuses_a_bad_retention(settings,
     settings.MEDIADMIN_VERSION_RETENTION = "a month"
     [error] = checks.check_version_retention(None)
     assert error.id == "mediadmin.E023"
+
+
+def test_the_add_page_lists_no_versions_and_the_change_page_says_none_yet(admin_client, lamp):
+    add = admin_client.get(reverse("admin:mediadmin_product_add")).content.decode()
+    assert "Previous main images" not in add
+    change = admin_client.get(_change_url(lamp)).content.decode()
+    assert "Previous main images" in change and "No previous versions." in change

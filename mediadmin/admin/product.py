@@ -57,6 +57,13 @@ class ProductAdmin(ThumbnailColumnsMixin, StorageErrorAdminMixin, ImagePreviewAd
                      name="mediadmin_product_audit")
         return [audit, *upload_urls(self), *version_urls(self), *super().get_urls()]
 
+    def get_fieldsets(self, request, obj=None):
+        """The add page has no previous versions to list."""
+        if obj is not None:
+            return super().get_fieldsets(request, obj)
+        return [(name, {**opts, "fields": [f for f in opts["fields"] if not f.endswith("_versions")]})
+                for name, opts in super().get_fieldsets(request, obj)]
+
     def get_readonly_fields(self, request, obj=None):
         """The product's own document is read-only without the document permissions."""
         fields = tuple(super().get_readonly_fields(request, obj))
