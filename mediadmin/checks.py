@@ -155,29 +155,6 @@ def check_trash_storage(app_configs, **kwargs):
     return []
 
 
-@register(Tags.security)
-def check_versions_not_public(app_configs, **kwargs):
-    """On S3, versions of replaced images must not land under the public `media/` prefix."""
-    from django.core.files.storage import storages
-
-    from .audit import storage_key, trash_for
-
-    try:
-        media = storages["default"]
-        versions = trash_for(media).storage
-    except Exception:  # noqa: BLE001 - a storage that cannot be built is reported by other checks
-        return []
-    if storage_key(media)[0] == "bucket" and storage_key(versions) == storage_key(media):
-        return [Warning(
-            "Versions of replaced images (and the trash) would be stored under the public media prefix "
-            "of the bucket, where the bucket policy lets anyone read them.",
-            hint="Set MEDIADMIN_TRASH_STORAGE to a private STORAGES alias (the 'trash' alias: "
-                 "docs/deployment.md, 'S3'); versions live in its '.versions/' folder.",
-            id="mediadmin.W022",
-        )]
-    return []
-
-
 @register(Tags.compatibility)
 def check_version_retention(app_configs, **kwargs):
     """MEDIADMIN_VERSION_RETENTION must be an age such as 30d."""

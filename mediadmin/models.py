@@ -149,7 +149,8 @@ class FileVersion(models.Model):
     The row it belonged to is named by content type, id and field, so the four file fields
     (product image and document, gallery image, document file) share one table and a version
     outlives a deleted row (a recovered row finds its versions again). `name` is the copy's name
-    in the versions storage (mediadmin/services/versions.py); `source_name` the name it had when current.
+    in the versions storage `storage` (a STORAGES alias; mediadmin/services/versions.py); `source_name`
+    the name it had when current.
     """
 
     content_type = models.ForeignKey(
@@ -157,7 +158,9 @@ class FileVersion(models.Model):
     )
     object_id = models.PositiveBigIntegerField(_("row id"))
     field_name = models.CharField(_("field"), max_length=100)
-    name = models.CharField(_("stored version name"), max_length=500, unique=True)
+    name = models.CharField(_("stored version name"), max_length=500)
+    storage = models.CharField(_("storage"), max_length=50, default="default",
+                               help_text=_("The STORAGES alias holding the version's file and thumbnail."))
     source_name = models.CharField(_("name when current"), max_length=500)
     original_name = models.CharField(_("original file name"), max_length=255, blank=True, default="")
     size = models.PositiveBigIntegerField(_("size in bytes"), default=0)
@@ -176,6 +179,7 @@ class FileVersion(models.Model):
         verbose_name_plural = _("file versions")
         indexes = [models.Index(fields=["content_type", "object_id", "field_name"],
                                 name="mediadmin_fileversion_row")]
+        constraints = [models.UniqueConstraint(fields=["storage", "name"], name="mediadmin_fileversion_file")]
 
     def __str__(self):
         return self.original_name or filenames.basename(self.source_name)

@@ -18,7 +18,7 @@ from django.utils import timezone
 from PIL import Image
 
 from mediadmin import audit, permissions, services, thumbnails
-from mediadmin.models import FileVersion, Product
+from mediadmin.models import FileVersion, Product, ProductImage
 from mediadmin.storages import private_storage as _private_storage
 
 from . import factories
@@ -272,6 +272,16 @@ def test_restore_of_a_version_whose_file_is_gone_says_so_and_changes_nothing(adm
     assert lamp.image.name == current
 
 
+def test_versions_outlive_their_row_and_say_so_on_restore_then_expire(admin_client, versions_of_each):
+    version = versions_of_each[("productimage", "image")]
+    ProductImage.objects.all().delete()
+    response = admin_client.post(_restore_url(version), follow=True)
+    assert "no longer exists" in response.content.decode()
+    assert default_storage.exists(version.name)
+    call_command("expire_versions", "--delete", "--older-than", "0", stdout=io.StringIO(), stderr=io.StringIO())
+    assert not default_storage.exists(version.name) and not FileVersion.objects.exists()
+
+
 def test_a_second_restore_of_the_same_version_is_404_and_changes_nothing(admin_client, lamp):
     lamp = _replace_main_image(admin_client, lamp)
     version = FileVersion.objects.get()
@@ -404,7 +414,7 @@ def test_media_serving_refuses_trash_and_versions(client, lamp, versions_of_each
         assert client.get(f"/media/{path}").status_code == 404, path
 
 
-# --- S3 (moto's server) and the checks -----------------------------------------------------------
+# --- S3 (moto's server) and the check -----------------------------------------------------------
 
 @pytest.fixture
 def s3_with_trash(settings, s3_storage, s3_endpoint):
@@ -430,6 +440,7 @@ def test_versions_on_s3_live_in_the_private_trash_storage_and_restore_byte_for_b
     assert admin_client.post(_change_url(product), data).status_code == 302
     keys = s3_with_trash("trash/.versions/")
     image_version, doc_version = (FileVersion.objects.get(field_name=f) for f in ("image", "document"))
+    assert image_version.storage == doc_version.storage == "trash"
     assert f"trash/{image_version.name}" in keys and f"trash/{doc_version.name}" in keys
     assert f"trash/{image_version.thumbnail}" in keys
     assert not [k for k in s3_with_trash("media/") if ".versions" in k]  # nothing under the public prefix
@@ -446,18 +457,25 @@ def test_versions_on_s3_live_in_the_private_trash_storage_and_restore_byte_for_b
     assert response.status_code == 200 and b"".join(response.streaming_content)[:2] == b"\xff\xd8"
 
 
-def test_check_warns_when_s3_versions_would_sit_under_the_public_prefix(settings, s3_storage):
-    from mediadmin import checks
-
+def test_without_a_trash_alias_s3_versions_go_to_the_private_prefix_never_media(settings, s3_storage):
     settings.MEDIADMIN_TRASH_STORAGE = None
-    [warning] = checks.check_versions_not_public(None)
-    assert warning.id == "mediadmin.W022"
+    product = factories.product("Crate")
+    first = _bytes(product.image)
+    product.image = factories.image_upload("n.jpg", color=(9, 9, 9))
+    services.product_save(product=product)
+    version = FileVersion.objects.get()
+    assert version.storage == "private" and f"private/{version.name}" in s3_storage("private/.versions/")
+    assert not [k for k in s3_storage("media/") if ".versions" in k]
+    settings.MEDIADMIN_TRASH_STORAGE = "private"  # settings changing later: the version's alias is recorded
+    services.version_restore(version=version)
+    product.refresh_from_db()
+    assert _bytes(product.image) == first
 
 
-def test_check_passes_with_a_private_trash_and_refuses_a_bad_retention(settings, s3_with_trash):
+def test_check_refuses_a_bad_retention(settings):
     from mediadmin import checks
 
-    assert checks.check_versions_not_public(None) == []
+    assert checks.check_version_retention(None) == []
     settings.MEDIADMIN_VERSION_RETENTION = "a month"
     [error] = checks.check_version_retention(None)
     assert error.id == "mediadmin.E023"

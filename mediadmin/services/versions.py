@@ -23,9 +23,10 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile, File
-from django.core.files.storage import default_storage
+from django.core.files.storage import storages
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_cleanup import cache as cleanup_cache
 
 from .. import audit, filenames, filesafety, uploadlog
@@ -55,9 +56,23 @@ class Replacement:
     user_id: int | None
 
 
-def versions_storage(field):
-    """The storage holding the versions of a file field: the one its trash uses (contract 3)."""
-    return audit.trash_for(field.storage).storage
+def versions_alias(field):
+    """The STORAGES alias that keeps the versions of a file field: the one its trash uses (contract 3).
+
+    That is MEDIADMIN_TRASH_STORAGE, else the field's own storage. A bucket's public media
+    prefix is never used: while the trash still sits there, versions go to the private storage.
+    """
+    alias = getattr(settings, "MEDIADMIN_TRASH_STORAGE", None) or _alias_of(field.storage)
+    key = audit.storage_key(storages[alias])
+    if key[0] == "bucket" and key == audit.storage_key(storages["default"]):
+        return "private"
+    return alias
+
+
+def _alias_of(storage):
+    key = audit.storage_key(storage)
+    return next((alias for alias in settings.STORAGES if alias != "staticfiles"
+                 and audit.storage_key(storages[alias]) == key), "default")
 
 
 def version_field(version):
@@ -70,9 +85,8 @@ def version_field(version):
 
 
 def version_storage(version):
-    """The storage a version's file and thumbnail are in."""
-    field = version_field(version)
-    return versions_storage(field) if field is not None else audit.trash_for(default_storage).storage
+    """The storage a version's file and thumbnail are in (recorded with it: settings may change since)."""
+    return storages[version.storage]
 
 
 def file_field_names(model):
@@ -129,7 +143,8 @@ def keep_replaced(*, instance, field_name, field_file):
 def _store_version(model, pk, field_name, field_file, pending):
     """Copy the file into a new `.versions/<stamp>-<random>/` folder, check it, thumbnail it, record it."""
     field = model._meta.get_field(field_name)
-    source, target, name = field_file.storage, versions_storage(field), field_file.name
+    alias, name = versions_alias(field), field_file.name
+    source, target = field_file.storage, storages[alias]
     folder = f"{audit.VERSIONS_PREFIX}{timezone.now():%Y%m%dT%H%M%SZ}-{secrets.token_hex(4)}/"
     with source.open(name, "rb") as fh:
         saved = target.save(folder + name, File(fh, name=filenames.basename(name)))
@@ -142,7 +157,8 @@ def _store_version(model, pk, field_name, field_file, pending):
             stored.append(_make_thumbnail(target, saved, folder))
         return _create_row(
             content_type=ContentType.objects.get_for_model(model), object_id=pk, field_name=field_name,
-            name=saved, source_name=name, size=size, sha256=sha256, thumbnail=stored[1] if stored[1:] else "",
+            name=saved, storage=alias, source_name=name, size=size, sha256=sha256,
+            thumbnail=stored[1] if stored[1:] else "",
             original_name=(pending.original_name if pending else filenames.basename(name))[:255],
             mime_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
             replaced_by_id=pending.user_id if pending else None,
@@ -189,10 +205,11 @@ def version_restore(*, version, user=None):
     """
     field, storage = version_field(version), version_storage(version)
     if field is None or not storage.exists(version.name):
-        raise VersionUnavailable(f"The file of version {version} is missing from the versions folder.")
+        raise VersionUnavailable(_("The file of version %(name)s is missing from the versions folder; "
+                                   "nothing was changed.") % {"name": version})
     with atomic_write():
         if not FileVersion.objects.select_for_update().filter(pk=version.pk).exists():
-            raise VersionUnavailable(f"Version {version} was already restored or has expired.")
+            raise VersionUnavailable(_("Version %(name)s was already restored or has expired.") % {"name": version})
         instance = _locked_row(version, field)
         name = _copy_back(storage, version, field, instance)
         _set_current(instance, field, name, version)
@@ -208,7 +225,8 @@ def version_restore(*, version, user=None):
 def _locked_row(version, field):
     row = field.model._base_manager.select_for_update().filter(pk=version.object_id).first()
     if row is None:
-        raise VersionUnavailable(f"The {field.model._meta.verbose_name} of version {version} no longer exists.")
+        raise VersionUnavailable(_("The %(row)s of version %(name)s no longer exists.")
+                                 % {"row": field.model._meta.verbose_name, "name": version})
     return row
 
 
