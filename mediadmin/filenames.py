@@ -58,6 +58,12 @@ def display_name(original_name):
     return kept.strip()[:DISPLAY_MAX_CHARS] or "file"
 
 
+def is_hidden(name):
+    """True when a path has a part starting with a dot (`.trash/x`, `a/.versions/b`, `..`): never served."""
+    parts = str(name or "").replace("\\", "/").split("/")
+    return any(part.startswith(".") for part in parts)
+
+
 # Characters no file system or extractor should meet in a name offered for download.
 _UNSAFE_IN_NAMES = str.maketrans({c: "_" for c in '/\\:*?"<>|'})
 _DOTS = re.compile(r"\.{2,}")

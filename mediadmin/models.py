@@ -198,3 +198,50 @@ class ProductDocument(models.Model):
         """The name it is downloaded under: the original stem, the stored (detected) type's extension."""
         return filenames.download_name(self.original_name or filenames.basename(self.file.name),
                                        filenames.extension(self.file.name))
+
+
+class FileVersion(models.Model):
+    """A file that was replaced (or cleared), kept in the versions folder until the retention ends.
+
+    The row it belonged to is named by content type, id and field, so the four file fields
+    (product image and document, gallery image, document file) share one table and a version
+    outlives a deleted row (a recovered row finds its versions again). `name` is the copy's name
+    in the versions storage `storage` (a STORAGES alias; mediadmin/services/versions.py); `source_name`
+    the name it had when current.
+    """
+
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.CASCADE, related_name="+", verbose_name=_("row type"),
+    )
+    object_id = models.PositiveBigIntegerField(_("row id"))
+    field_name = models.CharField(_("field"), max_length=100)
+    name = models.CharField(_("stored version name"), max_length=500)
+    storage = models.CharField(_("storage"), max_length=50, default="default",
+                               help_text=_("The STORAGES alias holding the version's file and thumbnail."))
+    source_name = models.CharField(_("name when current"), max_length=500)
+    original_name = models.CharField(_("original file name"), max_length=255, blank=True, default="")
+    size = models.PositiveBigIntegerField(_("size in bytes"), default=0)
+    mime_type = models.CharField(_("content type"), max_length=100, blank=True, default="")
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, default="")
+    thumbnail = models.CharField(_("thumbnail name"), max_length=500, blank=True, default="")
+    replaced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("replaced by"),
+    )
+    replaced_at = models.DateTimeField(_("replaced at"), db_index=True)
+
+    class Meta:
+        ordering = ["-replaced_at", "-id"]
+        verbose_name = _("file version")
+        verbose_name_plural = _("file versions")
+        indexes = [models.Index(fields=["content_type", "object_id", "field_name"],
+                                name="mediadmin_fileversion_row")]
+        constraints = [models.UniqueConstraint(fields=["storage", "name"], name="mediadmin_fileversion_file")]
+
+    def __str__(self):
+        return self.original_name or filenames.basename(self.source_name)
+
+    @property
+    def is_image(self):
+        """Whether a thumbnail was made (only images get one)."""
+        return bool(self.thumbnail)

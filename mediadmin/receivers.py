@@ -1,5 +1,5 @@
 """Signal glue: thumbnails follow their source, made after commit and deleted with it;
-a file another row still references is never deleted."""
+a file another row still references is never deleted; a replaced file is kept as a version."""
 from django.apps import apps
 from django.core.signals import request_finished, setting_changed
 from django.db.models.signals import post_save, pre_save
@@ -12,6 +12,18 @@ from .services.thumbnail_jobs import image_fields
 def keep_shared_file(sender, file, **kwargs):
     """Before django-cleanup removes a file, keep it if another row or field still uses it."""
     audit.keep_shared_file(file)
+
+
+def note_replacement(sender, instance, raw=False, **kwargs):
+    """Before a save changes a file field, remember who replaced the old file and its original name."""
+    if not raw:
+        services.versions_note_replacement(instance)
+
+
+def keep_version(sender, file, instance=None, updated=False, field_name=None, **kwargs):
+    """Before django-cleanup removes a replaced (not a deleted row's) file, copy it into the versions."""
+    if updated and file.name:  # no name: kept in place by keep_shared_file
+        services.versions_keep_replaced(instance=instance, field_name=field_name, field_file=file)
 
 
 def delete_thumbnails(sender, file, **kwargs):
@@ -43,11 +55,15 @@ def settings_changed(sender, setting, **kwargs):
 
 
 def connect():
-    """Connect the receivers (called from AppConfig.ready); the two cleanup ones run in this order."""
+    """Connect the receivers (called from AppConfig.ready); the three cleanup ones run in this order."""
     cleanup_pre_delete.connect(keep_shared_file, dispatch_uid="mediadmin_keep_shared_file")
+    cleanup_pre_delete.connect(keep_version, dispatch_uid="mediadmin_keep_version")
     cleanup_pre_delete.connect(delete_thumbnails, dispatch_uid="mediadmin_delete_thumbnails")
     setting_changed.connect(settings_changed, dispatch_uid="mediadmin_thumbnail_settings")
     for model in apps.get_app_config("mediadmin").get_models():
+        if services.versions_file_field_names(model):
+            pre_save.connect(note_replacement, sender=model,
+                             dispatch_uid=f"mediadmin_versions_{model._meta.label_lower}")
         if image_fields(model):
             uid = f"mediadmin_thumbnails_{model._meta.label_lower}"
             pre_save.connect(note_new_images, sender=model, dispatch_uid=f"{uid}_pre")

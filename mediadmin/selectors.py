@@ -4,7 +4,7 @@ import re
 from django.db.models import Count, Prefetch
 
 from . import permissions
-from .models import Product, ProductDocument, ProductImage
+from .models import FileVersion, Product, ProductDocument, ProductImage
 
 _ID = re.compile(r"\A[0-9]{1,19}\Z")  # ASCII digits only: int() would take " 1", "1_0", "+1", "١"
 MAX_ID = 2**63 - 1
@@ -58,3 +58,28 @@ def download_for_stored_name(name):
 def visible_documents(product, user):
     """A product's documents that this user may download (permissions.may_download_document)."""
     return [d for d in product.documents.all() if permissions.may_download_document(user, d)]
+
+
+def versions_of(instance, field_name):
+    """The kept versions of one file field of a row, newest first, with who replaced them."""
+    from django.contrib.contenttypes.models import ContentType
+
+    if instance is None or instance.pk is None:
+        return FileVersion.objects.none()
+    return FileVersion.objects.filter(
+        content_type=ContentType.objects.get_for_model(type(instance)), object_id=instance.pk,
+        field_name=field_name,
+    ).select_related("replaced_by", "content_type")
+
+
+def version_by_id(raw):
+    """The version whose id `raw` (text from a URL) names, or None when unknown or malformed."""
+    if not isinstance(raw, str) or not _ID.match(raw) or int(raw) > MAX_ID:
+        return None
+    return FileVersion.objects.select_related("content_type", "replaced_by").filter(pk=int(raw)).first()
+
+
+def expired_versions(cutoff):
+    """Versions replaced before `cutoff` (a datetime), oldest first."""
+    return FileVersion.objects.filter(replaced_at__lt=cutoff).select_related("content_type").order_by(
+        "replaced_at", "id")

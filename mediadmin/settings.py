@@ -229,6 +229,9 @@ MEDIADMIN_TRASH_RETENTION = os.environ.get("MEDIADMIN_TRASH_RETENTION", "30d")
 # trash/default/<batch>/..., trash/private/<batch>/...
 MEDIADMIN_TRASH_STORAGE = os.environ.get("MEDIADMIN_TRASH_STORAGE") or ("trash" if MEDIADMIN_S3_BUCKET else None)
 MEDIADMIN_TRASH_PREFIX = "{alias}/" if MEDIADMIN_TRASH_STORAGE == "trash" else ".trash/"
+# Replaced files are kept as versions (in the `.versions/` folder beside the trash, never
+# served) for this long; `expire_versions --delete` removes older ones.
+MEDIADMIN_VERSION_RETENTION = os.environ.get("MEDIADMIN_VERSION_RETENTION", "30d")
 # Names (fnmatch patterns) the audit never reports or moves.
 MEDIADMIN_AUDIT_IGNORE = [".gitkeep", "*/.gitkeep", ".DS_Store", "*/.DS_Store"]
 

@@ -14,7 +14,7 @@ from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView
 from django.views.static import serve
 
-from . import alt_text, downloads, permissions, selectors, services, thumbnails
+from . import alt_text, downloads, filenames, permissions, selectors, services, thumbnails
 from .fields import StorageWriteError
 from .forms import ProductForm
 from .models import Product
@@ -124,5 +124,11 @@ def document_download(request, name):
 
 
 def serve_media(request, path):
-    """Serve MEDIA_ROOT for test servers (MEDIADMIN_SERVE_MEDIA); read at request time."""
+    """Serve MEDIA_ROOT for development and test servers (DEBUG, MEDIADMIN_SERVE_MEDIA); read at request time.
+
+    Never the trash or the versions (contract 3): 404 for any path with a folder or file
+    starting with a dot (`.trash/`, `.versions/`; no uploaded file has such a name).
+    """
+    if filenames.is_hidden(path):
+        raise Http404(_("No such file."))
     return serve(request, path, document_root=settings.MEDIA_ROOT)

@@ -10,6 +10,7 @@ from .mixins import (
     StorageErrorAdminMixin,
     ThumbnailColumnsMixin,
     thumbnail_column,
+    versions_column,
     where_used_column,
 )
 
@@ -24,9 +25,13 @@ class ProductImageAdmin(ThumbnailColumnsMixin, StorageErrorAdminMixin, ImagePrev
     list_filter = (GalleryMissingAltTextFilter,)
     search_fields = ("alt_text", "image", "product__name", "product__sku")
     autocomplete_fields = ("product",)
-    readonly_fields = ("width", "height", "used_by")
+    readonly_fields = ("width", "height", "used_by", "versions")
     image_preview_size = "admin_preview"
     used_by = where_used_column("image")
+    versions = versions_column("image")
+
+    class Media:
+        css = {"all": ["mediadmin/css/admin.css"]}
 
     def save_model(self, request, obj, form, change):
         """Save, then warn when the image has neither alt text nor the decorative mark."""
@@ -45,12 +50,16 @@ class ProductDocumentAdmin(StorageErrorAdminMixin, admin.ModelAdmin):
     search_fields = ("title", "original_name", "sha256", "product__name", "product__sku")
     autocomplete_fields = ("product",)
     fields = ("product", "title", "file", "visibility", "download", "original_name", "size_display",
-              "content_type", "sha256", "uploaded_by", "uploaded_at", "used_by")
+              "content_type", "sha256", "uploaded_by", "uploaded_at", "used_by", "versions")
     readonly_fields = ("download", "original_name", "size_display", "content_type", "sha256",
-                       "uploaded_by", "uploaded_at", "used_by")
+                       "uploaded_by", "uploaded_at", "used_by", "versions")
     download = ProductDocumentInline.download
     size_display = ProductDocumentInline.size_display
     used_by = where_used_column("file")
+    versions = versions_column("file")
+
+    class Media:
+        css = {"all": ["mediadmin/css/admin.css"]}
 
     def save_model(self, request, obj, form, change):
         """Save through the service so size, type and checksum come from the file."""

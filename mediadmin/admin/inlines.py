@@ -28,6 +28,7 @@ class ProductImageInline(UploadKindInlineMixin, ImagePreviewAdminMixin, admin.Ta
     upload_kind = upload_kinds.IMAGES
     fields = upload_kinds.KINDS[upload_kinds.IMAGES].inline_fields
     readonly_fields = ("dimensions",)
+    show_change_link = True  # the row's own page lists its previous versions, with Restore
     extra = 1
     ordering = ("position", "id")
     classes = ("mediadmin-gallery",)
@@ -46,6 +47,7 @@ class ProductDocumentInline(UploadKindInlineMixin, admin.TabularInline):
     upload_kind = upload_kinds.DOCUMENTS
     fields = upload_kinds.KINDS[upload_kinds.DOCUMENTS].inline_fields
     readonly_fields = ("download", "size_display", "content_type")
+    show_change_link = True  # the row's own page lists its previous versions, with Restore
     extra = 1
     classes = ("mediadmin-documents",)
     template = "admin/mediadmin/product/edit_inline/tabular_upload.html"  # adds the drop zone

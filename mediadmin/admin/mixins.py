@@ -8,7 +8,7 @@ from django.db import models
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
-from .. import audit, thumbnails
+from .. import audit, permissions, selectors, thumbnails, uploadlog
 from ..fields import StorageWriteError
 from ..widgets import ImagePreviewWidget
 
@@ -172,4 +172,25 @@ def where_used_column(field_name, description=_("Used by")):
         })
 
     column.__name__ = f"{field_name}_where_used"
+    return column
+
+
+def versions_column(field_name, description=_("Previous versions")):
+    """A readonly_fields method listing a file field's kept versions, each with a "Restore" link.
+
+    Assign it as a class attribute: ``image_versions = versions_column("image")``. The link
+    leads to a confirmation page (the restore itself is a POST); it is shown only to users
+    permissions.may_restore_version allows (the user of the request being rendered).
+    """
+
+    @admin.display(description=description)
+    def column(model_admin, obj):
+        versions = list(selectors.versions_of(obj, field_name))
+        user = uploadlog.current_user()
+        return render_to_string("mediadmin/admin/versions.html", {
+            "versions": versions,
+            "may_restore": bool(versions) and permissions.may_restore_version(user, versions[0]),
+        })
+
+    column.__name__ = f"{field_name}_versions"
     return column

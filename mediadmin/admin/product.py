@@ -8,7 +8,7 @@ from django.utils.translation import ngettext
 
 from .. import alt_text, archive, permissions, selectors, services
 from ..models import ProductDocument
-from . import views
+from . import version_views, views
 from .audit_views import storage_audit
 from .filters import HasDocumentsFilter, HasImageFilter, MissingAltTextFilter
 from .inlines import ProductDocumentInline, ProductImageInline
@@ -17,6 +17,7 @@ from .mixins import (
     StorageErrorAdminMixin,
     ThumbnailColumnsMixin,
     thumbnail_column,
+    versions_column,
 )
 
 
@@ -36,8 +37,11 @@ class ProductAdmin(ThumbnailColumnsMixin, StorageErrorAdminMixin, ImagePreviewAd
     fieldsets = (
         (None, {"fields": ("name", "slug", "sku", "description")}),
         (_("Files"), {"fields": ("image", ("image_focal_x", "image_focal_y"), "image_alt_text", "image_decorative",
-                                 "document")}),
+                                 "image_versions", "document", "document_versions")}),
     )
+    readonly_fields = ("image_versions", "document_versions")
+    image_versions = versions_column("image", _("Previous main images"))
+    document_versions = versions_column("document", _("Previous documents"))
     inlines = (ProductImageInline, ProductDocumentInline)
     actions = ("regenerate_thumbnails", "download_files")
     image_preview_size = "admin_preview"
@@ -59,8 +63,17 @@ class ProductAdmin(ThumbnailColumnsMixin, StorageErrorAdminMixin, ImagePreviewAd
             url("bulk-upload/file/", views.bulk_upload_file, "bulk_upload_file", answers_js=True),
             url("bulk-upload/match/", views.bulk_match, "bulk_match", answers_js=True),
             url("<path:object_id>/upload/<str:kind>/", views.upload_to_product, "upload", answers_js=True),
+            url("versions/<str:version_id>/restore/", version_views.restore_version, "version_restore"),
+            url("versions/<str:version_id>/thumbnail/", version_views.version_thumbnail, "version_thumbnail"),
             *super().get_urls(),
         ]
+
+    def get_fieldsets(self, request, obj=None):
+        """The add page has no previous versions to list."""
+        if obj is not None:
+            return super().get_fieldsets(request, obj)
+        return [(name, {**opts, "fields": [f for f in opts["fields"] if not str(f).endswith("_versions")]})
+                for name, opts in super().get_fieldsets(request, obj)]
 
     def get_readonly_fields(self, request, obj=None):
         """The product's own document is read-only without the document permissions."""

@@ -13,6 +13,7 @@ This file only re-exports the public names, so `services.product_save(...)` keep
   transactions    atomic_write(): the transaction of one service, deleting files it rolls back
   trash           quarantine (orphans into a batch), restore, purge, manifests; used as the module
                   `services.trash` (its names, such as `restore`, mean something only there)
+  versions        replaced files kept as versions (after commit), version_restore, versions_expire
 """
 from ..files import file_fingerprint, stored_fingerprint
 from .documents import document_fill_metadata, document_save
@@ -25,6 +26,10 @@ from .products import (
 )
 from .thumbnail_jobs import note_new_images as thumbnails_note_new
 from .thumbnail_jobs import schedule_noted as thumbnails_schedule_new
+from .versions import VersionUnavailable, version_restore, version_retention, versions_expire
+from .versions import file_field_names as versions_file_field_names
+from .versions import keep_replaced as versions_keep_replaced
+from .versions import note_replacement as versions_note_replacement
 from .uploads import (
     DOCUMENTS,
     IMAGES,
@@ -44,6 +49,7 @@ __all__ = [
     "document_fill_metadata", "document_save", "document_upload", "file_fingerprint", "file_upload",
     "find_duplicate_document", "find_duplicate_image", "gallery_image_save", "gallery_image_upload",
     "product_create", "product_fill_document_name", "product_save", "products_regenerate_thumbnails",
-    "stored_fingerprint",
-    "thumbnails_note_new", "thumbnails_schedule_new",
+    "stored_fingerprint", "thumbnails_note_new", "thumbnails_schedule_new", "VersionUnavailable", "version_restore",
+    "version_retention", "versions_expire", "versions_file_field_names", "versions_keep_replaced",
+    "versions_note_replacement",
 ]
