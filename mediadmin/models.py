@@ -113,8 +113,10 @@ class ProductImage(models.Model):
     )
     image = SafeImageField(
         _("image"), upload_to="product_gallery/", width_field="width", height_field="height", db_index=True,
-        hash_field="sha256", focal_fields=("focal_x", "focal_y"),
+        hash_field="sha256", focal_fields=("focal_x", "focal_y"), original_name_field="original_name",
     )
+    original_name = models.CharField(_("original file name"), max_length=255, blank=True, default="",
+                                     editable=False)
     focal_x = models.PositiveSmallIntegerField(
         _("focal point, across (%)"), null=True, blank=True, validators=[MaxValueValidator(100)],
         help_text=_("Click the preview to set it. Cropped thumbnails keep this point in view; empty: the centre."),
@@ -144,7 +146,13 @@ class ProductImage(models.Model):
         verbose_name_plural = _("gallery images")
 
     def __str__(self):
-        return self.alt_text or filenames.basename(self.image.name)
+        return self.alt_text or self.display_name
+
+    @property
+    def display_name(self):
+        """The file's name for people: the client's original name, else the stored one without its random part."""
+        return (self.original_name or filenames.unsuffixed_name(self.image.name)
+                or filenames.basename(self.image.name))
 
     @property
     def alt(self):

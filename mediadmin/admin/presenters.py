@@ -9,7 +9,7 @@ from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .. import filenames, thumbnails, upload_kinds
+from .. import thumbnails, upload_kinds
 from ..models import ProductDocument
 from .forms import ONE_PRODUCT
 
@@ -39,7 +39,7 @@ def _row_json(obj):
                 "visibility": obj.get_visibility_display(), "download_url": obj.file.url,
                 "change_url": reverse("admin:mediadmin_productdocument_change", args=[obj.pk])}
     dimensions = f"{obj.width} × {obj.height}"
-    return {"id": obj.pk, "kind": "image", "name": filenames.basename(obj.image.name),
+    return {"id": obj.pk, "kind": "image", "name": obj.display_name,
             "size": dimensions, "dimensions": dimensions, "position": obj.position, "alt_text": obj.alt_text,
             "decorative": str(_("Yes") if obj.decorative else _("No")),
             "thumbnail_url": thumbnails.thumbnail_url(obj.image, "admin_inline"),

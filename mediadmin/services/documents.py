@@ -14,7 +14,7 @@ def document_fill_metadata(*, document: ProductDocument, user=None) -> ProductDo
     document.size, document.sha256 = file_fingerprint(field_file)
     document.content_type = validators.sniff_document(field_file) or "application/octet-stream"
     if not document.title:
-        document.title = document.original_name.rsplit(".", 1)[0][:200]
+        document.title = filenames.readable_title(document.original_name)[:200]
     if user is not None and user.is_authenticated and document.uploaded_by_id is None:
         document.uploaded_by = user
     return document
