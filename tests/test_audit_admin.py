@@ -60,9 +60,11 @@ def test_page_shows_counts_orphans_missing_rows_shared_files_and_totals(admin_cl
     ghost_url = reverse("admin:mediadmin_product_change", args=[s["ghost"].pk])
     assert ghost_url in html  # missing file links to its row
     assert reverse("admin:mediadmin_product_change", args=[s["twin"].pk]) in html  # shared file
-    assert "mediadmin.ProductImage.image" in html and "csrfmiddlewaretoken" in html
+    assert "Gallery images: image" in html and "mediadmin.ProductImage.image" not in html  # staff words
+    assert "Auditing: Images" in html and "csrfmiddlewaretoken" in html
+    assert f'src="/media/{s["orphans"][0]}"' in html or "mediadmin-audit-preview" in html  # image orphans previewed
     private = admin_client.get(reverse(AUDIT_URL) + "?storage=private").content.decode()
-    assert "mediadmin.ProductDocument.file" in private
+    assert "Documents: file" in private
 
 
 def test_quarantine_restore_and_purge_from_the_page(admin_client, media_root):
@@ -72,7 +74,9 @@ def test_quarantine_restore_and_purge_from_the_page(admin_client, media_root):
     response = admin_client.post(url, {"action": "quarantine", "name": [name]}, follow=True)
     assert "Moved 1 file into trash batch" in response.content.decode()
     assert not (media_root / name).exists()
-    [batch] = response.context["batches"]
+    [(batch, names)] = response.context["batches"]
+    assert names == [name] and "1 file" in response.content.decode()  # what the batch holds
+    assert "Put 1 file back where it was?" in response.content.decode()  # restore asks first
     response = admin_client.post(url, {"action": "restore", "batch": batch.id}, follow=True)
     assert (media_root / name).read_bytes() == b"bytes"
     assert response.context["batches"] == []
