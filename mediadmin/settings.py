@@ -267,6 +267,9 @@ MEDIADMIN_THUMBNAIL_FORMAT = os.environ.get("MEDIADMIN_THUMBNAIL_FORMAT", "").st
 # (docs/performance.md, "PNG thumbnails"). Empty: sorl's way.
 _png_level = os.environ.get("MEDIADMIN_PNG_COMPRESS_LEVEL", "3").strip()
 MEDIADMIN_PNG_COMPRESS_LEVEL = int(_png_level) if _png_level.isdigit() else (None if not _png_level else _png_level)
+# Cropped sizes of an image without a focal point: the centre (off), or sorl's "smart" crop
+# (on), which keeps the part with the most detail (an entropy guess, made per thumbnail).
+MEDIADMIN_FOCAL_GUESS = env_bool("MEDIADMIN_FOCAL_GUESS", default=False)
 # Public sizes rendered as <picture> by {% picture %}: the widths of their srcset and the modern
 # formats made for each width, all after commit by the thumbnail task (never in a page request).
 # "sizes" is the <img sizes> attribute: how wide the image is shown on the page's layout.

@@ -94,3 +94,11 @@ def test_a_focal_point_outside_0_to_100_is_refused(admin_client, media_root):
     response = admin_client.post(url, {"product": image.product.pk, "alt_text": "x", "position": "0",
                                        "focal_x": "150", "focal_y": "50"})
     assert response.status_code == 200 and ProductImage.objects.get().focal_x is None
+
+
+def test_a_setting_asks_for_a_guess_when_no_focal_point_is_set(media_root, settings):
+    settings.MEDIADMIN_FOCAL_GUESS = True
+    product = _product()  # the busy red disc against a flat sky: the guess keeps it
+    assert _is_red(media_root, product.image, "card")
+    chosen = _product(image_focal_x=0, image_focal_y=50)  # a focal point set by staff wins over the guess
+    assert not _is_red(media_root, chosen.image, "card")
