@@ -1,5 +1,6 @@
 """Signal glue: thumbnails follow their source, made after commit and deleted with it;
-a file another row still references is never deleted."""
+a file another row still references is never deleted; a recoverably deleted row's file goes
+to the trash instead (services/recovery.py)."""
 from django.apps import apps
 from django.core.signals import request_finished, setting_changed
 from django.db.models.signals import post_save, pre_save
@@ -19,6 +20,11 @@ def delete_thumbnails(sender, file, **kwargs):
     if not file.name:  # kept by keep_shared_file: its thumbnails stay too
         return
     thumbnails.delete_thumbnails(file)
+
+
+def keep_trashed_file(sender, file, **kwargs):
+    """Before django-cleanup removes a file, keep it if its row was deleted recoverably (it goes to the trash)."""
+    services.recovery.keep_held_file(file)
 
 
 def note_new_images(sender, instance, raw=False, **kwargs):
@@ -46,6 +52,8 @@ def connect():
     """Connect the receivers (called from AppConfig.ready); the two cleanup ones run in this order."""
     cleanup_pre_delete.connect(keep_shared_file, dispatch_uid="mediadmin_keep_shared_file")
     cleanup_pre_delete.connect(delete_thumbnails, dispatch_uid="mediadmin_delete_thumbnails")
+    # After delete_thumbnails: a file going to the trash loses its thumbnails, made again on recovery.
+    cleanup_pre_delete.connect(keep_trashed_file, dispatch_uid="mediadmin_keep_trashed_file")
     setting_changed.connect(settings_changed, dispatch_uid="mediadmin_thumbnail_settings")
     for model in apps.get_app_config("mediadmin").get_models():
         if image_fields(model):

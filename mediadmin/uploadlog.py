@@ -38,6 +38,11 @@ class CurrentRequestMiddleware:
             _current_request.reset(token)
 
 
+def current_request():
+    """The request being served in this thread or task, or None (commands, shell, tasks)."""
+    return _current_request.get()
+
+
 def current_username(user=None) -> str:
     """The given user's name, else the current request's user's, else "-" (commands, shell)."""
     if user is None:

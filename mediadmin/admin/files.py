@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import services
 from .inlines import ProductDocumentInline
+from .recovery import RecoverableAdmin
 from .mixins import (
     ImagePreviewAdminMixin,
     StorageErrorAdminMixin,
@@ -15,21 +16,26 @@ from .mixins import (
 
 
 class ProductImageAdmin(ThumbnailColumnsMixin, StorageErrorAdminMixin, ImagePreviewAdminMixin,
-                        admin.ModelAdmin):
-    """Gallery images across all products."""
+                        RecoverableAdmin):
+    """Gallery images across all products; deletions are recoverable (RecoverableAdmin)."""
 
     image_thumbnail = thumbnail_column("image", "admin_list", _("Image"))
-    list_display = ("image_thumbnail", "__str__", "product", "position", "width", "height")
-    list_select_related = ("product",)
+    list_display = ("image_thumbnail", "__str__", "product", "position", "width", "height", "uploaded_by",
+                    "uploaded_at")
+    list_select_related = ("product", "uploaded_by")
     search_fields = ("alt_text", "image", "product__name", "product__sku")
     autocomplete_fields = ("product",)
-    readonly_fields = ("width", "height", "used_by")
+    readonly_fields = ("width", "height", "uploaded_by", "uploaded_at", "used_by")
     image_preview_size = "admin_preview"
     used_by = where_used_column("image")
 
+    def save_model(self, request, obj, form, change):
+        """Save through the service: thumbnails after commit, the uploader and the history line."""
+        services.gallery_image_save(image=obj, user=request.user)
 
-class ProductDocumentAdmin(StorageErrorAdminMixin, admin.ModelAdmin):
-    """Documents across all products, with their server-computed metadata."""
+
+class ProductDocumentAdmin(StorageErrorAdminMixin, RecoverableAdmin):
+    """Documents across all products, with their server-computed metadata; deletions are recoverable."""
 
     list_display = ("__str__", "product", "visibility", "content_type", "size_display", "uploaded_by", "uploaded_at")
     list_select_related = ("product", "uploaded_by")

@@ -14,6 +14,7 @@ from django.core.files.storage import FileSystemStorage, storages
 
 from . import thumbs
 from ..files import stored_fingerprint
+from ..services import activity  # the history lines; these writes move to services/trash.py
 from ..thumbnails import sorl_adapter
 from .references import is_referenced
 
@@ -145,6 +146,7 @@ def quarantine(storage, candidates, *, alias="default", trash=None, progress=Non
         if result.done:
             write_manifest(trash, result.batch, {"batch": result.batch, "created": time.time(),
                                                  "storage": alias, "entries": result.done})
+        activity.record_trash(activity.Action.TRASH_MOVE, [e["name"] for e in result.done], result.batch)
     logger.info("Quarantined %d files into trash batch %s", len(result.done), result.batch)
     return result
 
@@ -248,6 +250,7 @@ def restore(storage, batch, *, trash=None, alias=None):
         else:
             result.done.append(entry)
     _finish_batch(trash, batch, manifest, left)
+    activity.record_trash(activity.Action.TRASH_RESTORE, [e["name"] for e in result.done], batch)
     logger.info("Restored %d files from trash batch %s", len(result.done), batch)
     return result
 
@@ -306,6 +309,7 @@ def purge(trash, *, older_than=None, batch=None, now=None, alias=None):
               if (b.id == batch if batch is not None else now - b.created >= (older_than or 0))
               and not (alias and b.storage and b.storage != alias)]
     for b in chosen:
+        activity.record_trash(activity.TRASH_PURGE, [e["name"] for e in read_manifest(trash, b.id)["entries"]], b.id)
         _delete_batch(trash, b.id)
     logger.info("Purged trash batches %s", ", ".join(b.id for b in chosen) or "(none)")
     return chosen
