@@ -7,6 +7,7 @@ from django.db.models.signals import post_save, pre_save
 from django_cleanup.signals import cleanup_pre_delete
 
 from . import audit, filesafety, services, thumbnails
+from .services import recovery
 from .services.thumbnail_jobs import image_fields
 
 
@@ -24,7 +25,7 @@ def delete_thumbnails(sender, file, **kwargs):
 
 def keep_trashed_file(sender, file, **kwargs):
     """Before django-cleanup removes a file, keep it if its row was deleted recoverably (it goes to the trash)."""
-    services.recovery.keep_held_file(file)
+    recovery.keep_held_file(file)
 
 
 def note_new_images(sender, instance, raw=False, **kwargs):

@@ -9,6 +9,7 @@ from django.utils.translation import ngettext
 
 from .. import archive, permissions, selectors, services
 from ..models import ProductDocument, ProductImage
+from ..services import recovery
 from .audit_views import storage_audit
 from .filters import HasDocumentsFilter, HasImageFilter
 from .inlines import ProductDocumentInline, ProductImageInline
@@ -104,7 +105,7 @@ class ProductAdmin(ThumbnailColumnsMixin, StorageErrorAdminMixin, ImagePreviewAd
             return super().save_formset(request, form, formset, change)
         for obj in formset.save(commit=False):
             save(obj, request.user)
-        services.recovery.delete_recoverably(formset.deleted_objects, user=request.user)
+        recovery.delete_recoverably(formset.deleted_objects, user=request.user)
         formset.save_m2m()
 
     @admin.action(description=_("Regenerate thumbnails of the selected products"),

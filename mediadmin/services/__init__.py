@@ -11,11 +11,13 @@ This file only re-exports the public names, so `services.product_save(...)` keep
   thumbnail_jobs  which save schedules a new image's thumbnails: the service's, else the receivers'
   transactions    atomic_write(): the transaction of one service, deleting files it rolls back
   activity        record(): the history of file operations (FileEvent), written by the services
-  recovery        recoverable deletion (versions by django-reversion, files to the trash) and recover()
+  recovery        recoverable deletion (versions by django-reversion, files to the trash) and recover();
+                  imported as `from mediadmin.services import recovery` (it reads the audit, whose
+                  trash records its moves here: importing it in this file would be a cycle)
 Trash (quarantine, restore, purge of stored files) stays in mediadmin/audit/trash.py.
 """
 from ..files import file_fingerprint, stored_fingerprint
-from . import activity, recovery
+from . import activity
 from .documents import document_fill_metadata, document_save
 from .products import gallery_image_save, product_create, product_save, products_regenerate_thumbnails
 from .thumbnail_jobs import note_new_images as thumbnails_note_new
@@ -35,7 +37,7 @@ from .uploads import (
 )
 
 __all__ = [
-    "DOCUMENTS", "IMAGES", "KINDS", "activity", "recovery", "DuplicateUpload", "UploadOutcome", "detect_kind",
+    "DOCUMENTS", "IMAGES", "KINDS", "activity", "DuplicateUpload", "UploadOutcome", "detect_kind",
     "document_fill_metadata", "document_save", "document_upload", "file_fingerprint", "file_upload",
     "find_duplicate_document", "find_duplicate_image", "gallery_image_save", "gallery_image_upload",
     "product_create", "product_save", "products_regenerate_thumbnails", "stored_fingerprint",

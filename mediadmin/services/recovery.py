@@ -251,6 +251,7 @@ def _trash_batch(name):
 def _after_recovery(outcome, user):
     for row, name, field_file in _files_of(outcome.objects):
         if isinstance(row._meta.get_field(name), models.ImageField):
+            thumbnails.delete_thumbnails(field_file)  # forgets failures remembered while it was away
             thumbnails.schedule(row, name)  # after commit
         activity.record_file(activity.Action.RECOVER, user=user, field_file=field_file,
                              product=_product_of(row), original_name=getattr(row, "original_name", ""))
