@@ -233,3 +233,29 @@ def test_only_users_who_may_add_and_change_see_the_recover_pages(client, clerk, 
     changelist = client.get(reverse("admin:mediadmin_product_changelist")).content.decode()
     assert "Recover deleted products" in changelist
     assert client.get(reverse("admin:mediadmin_product_recoverlist")).status_code == 200
+
+
+def test_delete_and_recover_on_s3_are_byte_identical(admin_client, s3_storage):
+    from django.core.files.storage import storages
+
+    product = factories.product("Lamp", sku="LP-1", document=factories.pdf_upload("care.pdf"))
+    factories.gallery_image(product)
+    factories.document(product, "manual.pdf")
+    names = {"default": [product.image.name, product.images.get().image.name],
+             "private": [product.document.name, product.documents.get().file.name]}
+
+    def digests():
+        return {n: hashlib.sha256(storages[a].open(n).read()).hexdigest() for a, ns in names.items() for n in ns}
+
+    before = digests()
+    assert admin_client.post(reverse("admin:mediadmin_product_delete", args=[product.pk]),
+                             {"post": "yes"}).status_code == 302
+    for name in names["default"]:
+        assert f"media/{name}" not in s3_storage("media/")
+        assert any(k.endswith(f"/files/{name}") for k in s3_storage("media/.trash/"))
+    assert not any(k.endswith(names["private"][0]) for k in s3_storage("private/") if "/.trash/" not in k)
+    assert _recover(admin_client, Product, product.pk).status_code == 302
+    assert digests() == before
+    assert [k for k in s3_storage("media/.trash/") if "/files/" in k] == []
+    recovered = Product.objects.get(pk=product.pk)
+    assert thumbnails.known(recovered.image, "admin_list") is not None
