@@ -259,3 +259,19 @@ def test_delete_and_recover_on_s3_are_byte_identical(admin_client, s3_storage):
     assert [k for k in s3_storage("media/.trash/") if "/files/" in k] == []
     recovered = Product.objects.get(pk=product.pk)
     assert thumbnails.known(recovered.image, "admin_list") is not None
+
+
+def test_revert_to_an_earlier_version_is_a_preview_only(admin_client, media_root):
+    response = admin_client.post(reverse("admin:mediadmin_product_add"), {
+        "name": "Clock", "slug": "clock", "sku": "", "description": "",
+        "image": factories.image_upload("clock.jpg"), "images-TOTAL_FORMS": "0", "images-INITIAL_FORMS": "0",
+        "documents-TOTAL_FORMS": "0", "documents-INITIAL_FORMS": "0", "_save": "Save"})
+    assert response.status_code == 302
+    product = Product.objects.get()
+    version = Version.objects.get_for_object(product).get()
+    url = reverse("admin:mediadmin_product_revision", args=[product.pk, version.pk])
+    assert admin_client.get(url).status_code == 200
+    Product.objects.filter(pk=product.pk).update(name="Wall clock")
+    response = admin_client.post(url, {"name": "Clock", "slug": "clock"}, follow=True)
+    assert "is not offered" in response.content.decode()
+    assert Product.objects.get().name == "Wall clock"

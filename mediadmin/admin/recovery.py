@@ -44,6 +44,19 @@ class RecoverableAdmin(VersionAdmin):
             raise PermissionDenied
         return super().recoverlist_view(request, extra_context)
 
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        """GET: reversion's preview of an earlier version. POST: refused, the rows and files would part.
+
+        Reversion's revert writes the old file names back and deletes the rows added since
+        without the trash, so their files would be lost; it stays a preview until files follow.
+        """
+        if request.method == "POST":
+            self.message_user(request, _("Reverting to an earlier version is not offered: it would not bring "
+                                         "back the files of that version. The preview shows what it held."),
+                              messages.ERROR)
+            return HttpResponseRedirect(request.path)
+        return super().revision_view(request, object_id, version_id, extra_context)
+
     def recover_view(self, request, version_id, extra_context=None):
         """GET: reversion's preview of the row. POST: recover rows, files and thumbnails (the service)."""
         if not self.has_recover_permission(request):
