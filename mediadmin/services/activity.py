@@ -50,14 +50,31 @@ def record_file(action, *, user, field_file, product=None, original_name="", det
                   stored_name=field_file.name or "", detail=detail)
 
 
-def record_files(action, *, user, names, trash_batch="", detail=""):
-    """One line per stored name, written in one query (trash batches move many files at once)."""
-    user = _user(user)
+def original_names_of(stored_names) -> dict:
+    """original_name_of() for many names in one query: {stored name: original name}."""
+    found = {}
+    rows = (FileEvent.objects.filter(stored_name__in=list(stored_names)).exclude(original_name="")
+            .order_by("-time", "-id").values_list("stored_name", "original_name"))
+    for stored, original in rows:
+        found[stored] = original  # the earliest line wins: it comes last
+    return {name: found.get(name) or filenames.display_name(name) for name in stored_names}
+
+
+def record_many(action, *, user, files, trash_batch="", detail=""):
+    """One line per (product, original name, stored name) in `files`, written in two queries."""
+    user, files = _user(user), list(files)
+    known = original_names_of([stored for _p, original, stored in files if not original])
     FileEvent.objects.bulk_create([
-        FileEvent(action=action, user=user, stored_name=name[:255], original_name=original_name_of(name)[:255],
-                  trash_batch=trash_batch, detail=detail)
-        for name in names
+        FileEvent(action=action, user=user, **_product_fields(product), stored_name=stored[:255],
+                  original_name=(original or known[stored])[:255], trash_batch=trash_batch, detail=detail)
+        for product, original, stored in files
     ])
+
+
+def record_files(action, *, user, names, trash_batch="", detail=""):
+    """One line per stored name without a product (trash batches move many files at once)."""
+    record_many(action, user=user, files=[(None, "", name) for name in names], trash_batch=trash_batch,
+                detail=detail)
 
 
 def pending_files(instance):

@@ -132,9 +132,14 @@ def _save_version(obj, user):
 
 
 def _record_deletions(files, user):
-    for row, _name, field_file in files:
-        activity.record_file(activity.Action.DELETE, user=user, field_file=field_file, product=_product_of(row),
-                             original_name=getattr(row, "original_name", ""), detail=_("moved to the trash"))
+    activity.record_many(activity.Action.DELETE, user=user, files=_event_files(files),
+                         detail=_("moved to the trash"))
+
+
+def _event_files(files):
+    # A document row knows its original name; an image's comes from its upload's line.
+    return [(_product_of(row), getattr(row, "original_name", "") if name == "file" else "", field_file.name)
+            for row, name, field_file in files]
 
 
 def storage_alias(storage) -> str | None:
@@ -249,9 +254,9 @@ def _trash_batch(name):
 
 
 def _after_recovery(outcome, user):
-    for row, name, field_file in _files_of(outcome.objects):
+    files = _files_of(outcome.objects)
+    for row, name, field_file in files:
         if isinstance(row._meta.get_field(name), models.ImageField):
             thumbnails.delete_thumbnails(field_file)  # forgets failures remembered while it was away
             thumbnails.schedule(row, name)  # after commit
-        activity.record_file(activity.Action.RECOVER, user=user, field_file=field_file,
-                             product=_product_of(row), original_name=getattr(row, "original_name", ""))
+    activity.record_many(activity.Action.RECOVER, user=user, files=_event_files(files))
