@@ -32,6 +32,9 @@ from .transactions import atomic_write
 logger = logging.getLogger(__name__)
 
 # (storage key, name) of files whose rows are being deleted: they go to the trash, not away.
+# Released once moved, or when the service's transaction fails; if an outer transaction rolls
+# back later (Django has no rollback hook), the name stays held: that file is then only ever
+# kept, never deleted, which errs on the safe side (the audit lists it if it becomes an orphan).
 _held = set()
 
 
