@@ -127,10 +127,10 @@ def _own_revision():
         reversion.revisions._stack.reset(token)
 
 
-def _save_version(obj, user):
+def _save_version(obj, user, comment=None):
     with _own_revision():
         reversion.set_user(user if user is not None and user.is_authenticated else None)
-        reversion.set_comment(_("Deleted; its files were moved to the trash."))
+        reversion.set_comment(comment or _("Deleted; its files were moved to the trash."))
         reversion.add_to_revision(obj)
 
 
@@ -217,6 +217,7 @@ def recover(*, version, user=None) -> Recovery:
             outcome.objects.append(each._model._base_manager.get(pk=each.object_id))
         _restore_files(outcome)
         _after_recovery(outcome, user)
+        _save_version(outcome.objects[0], user, _("Recovered with its files from the trash."))
     return outcome
 
 
