@@ -2,6 +2,7 @@
 
     python bench/bench_audit.py              # 100,000 files and 100,000 rows
     python bench/bench_audit.py --files 20000 --repeat 3
+    python bench/bench_audit.py --before bc6a355   # the earlier scan to compare with (default)
 
 Builds a throw-away MEDIA_ROOT and SQLite database in a temporary folder (under --dir): N files in three
 upload folders (95 % referenced, 5 % orphans) and N product rows (95 % pointing at those
@@ -9,12 +10,16 @@ files, 5 % at files that are missing). Then, in the same run and interleaved, it
 
   baseline  `find MEDIA_ROOT -type f` + loading every file name from the database
   audit     mediadmin.audit.scan() (fast local path: one stat per file)
-  generic   the same scan through the plain Storage API (listdir + size + mtime per file)
+  before    the scan of commit --before (its scan, listing and findwalk modules read with
+            `git show` and imported beside the current ones), on the same files and rows
+  generic   the same scans through the plain Storage API (listdir + size + mtime per file)
 
-and prints each as a ratio to the baseline, with the peak memory the audit allocates
+and prints each as a ratio to the baseline, the current scan against the earlier one (ratio
+of medians and median of the per-round ratios), the peak memory the audit allocates
 (tracemalloc, in a separate run so it does not slow the timed ones) and the process's RSS.
 """
 import argparse
+import importlib
 import os
 import statistics
 import subprocess
@@ -22,10 +27,14 @@ import sys
 import tempfile
 import time
 import tracemalloc
+import types
 from pathlib import Path
 
 FOLDERS = ("product_images", "product_gallery", "documents")
+REPO = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results"
+BEFORE = "bc6a355"  # the audit before its listing became one interface with backends
+BEFORE_MODULES = ("listing", "findwalk", "scan")  # of mediadmin/audit/ at that commit
 
 
 def setup_django(tmp):
@@ -88,11 +97,33 @@ def baseline(root, sizes=False):
     return time.perf_counter() - start, files, names
 
 
-def timed_scan(generic=False):
-    """Seconds of one full scan of the default storage, and the report."""
+def import_before(commit, folder):
+    """The scan function of `commit`, imported from its sources as package `mediadmin._audit_before`.
+
+    Its listing, findwalk and scan modules are written to `folder` from `git show`; what they
+    import from the rest of the audit (references, thumbs) is today's, unchanged by this work.
+    """
+    from mediadmin.audit import references, thumbs
+
+    folder.mkdir()
+    for name in BEFORE_MODULES:
+        source = subprocess.run(["git", "show", f"{commit}:mediadmin/audit/{name}.py"], cwd=REPO,
+                                check=True, capture_output=True).stdout
+        (folder / f"{name}.py").write_bytes(source)
+    package = types.ModuleType("mediadmin._audit_before")
+    package.__path__ = [str(folder)]
+    package.references, package.thumbs = references, thumbs
+    sys.modules.update({package.__name__: package, f"{package.__name__}.references": references,
+                        f"{package.__name__}.thumbs": thumbs})
+    return importlib.import_module(f"{package.__name__}.scan").scan
+
+
+def timed_scan(generic=False, scan=None):
+    """Seconds of one full scan of the default storage, and the report (`scan`: another version)."""
     from django.core.files.storage import default_storage
 
-    from mediadmin.audit import scan
+    if scan is None:
+        from mediadmin.audit import scan
 
     start = time.perf_counter()
     report = scan(default_storage, skip=[".trash/"], generic=generic)
@@ -103,11 +134,11 @@ def parts():
     """Seconds of the scan's two halves alone: listing the storage, reading (pk, name) rows."""
     from django.core.files.storage import default_storage
 
-    from mediadmin.audit.listing import iter_batches
+    from mediadmin.audit.listing import lister_for
     from mediadmin.audit.references import file_fields, referenced_rows
 
     start = time.perf_counter()
-    for _folder, _batch in iter_batches(default_storage, skip=[".trash/"]):
+    for _folder, _batch in lister_for(default_storage).batches(skip=[".trash/"]):
         pass
     middle = time.perf_counter()
     for ref in file_fields(default_storage):
@@ -150,6 +181,8 @@ def main():
     parser.add_argument("--files", type=int, default=100_000, help="files and rows (default 100,000)")
     parser.add_argument("--repeat", type=int, default=5, help="timed runs of each (median is reported)")
     parser.add_argument("--no-generic", action="store_true", help="skip the plain Storage API walk")
+    parser.add_argument("--before", default=BEFORE, help=f"commit whose scan is compared (default {BEFORE}); "
+                        "'' to leave it out")
     parser.add_argument("--dir", default=str(RESULTS), help="where the throw-away data goes "
                         "(default bench/results/, git-ignored)")
     args = parser.parse_args()
@@ -161,20 +194,22 @@ def main():
         t0 = time.perf_counter()
         populate(tmp / "media", args.files)
         print(f"Built {args.files:,} files and {args.files:,} rows in {time.perf_counter() - t0:.1f} s")
-        run(tmp / "media", args)
+        before = import_before(args.before, tmp / "audit_before") if args.before else None
+        run(tmp / "media", args, before)
 
 
-def run(root, args):
-    """Interleave baseline and audit runs so all see the same cache state and machine load."""
-    times = {"base": [], "base_stat": [], "fast": [], "generic": [], "listing": [], "rows": []}
-    for _ in range(args.repeat):
+def run(root, args, before=None):
+    """Interleave baseline and audit runs so all see the same cache state and machine load.
+
+    The current and the earlier scan (`before`) alternate which goes first in each round.
+    """
+    times = {k: [] for k in ("base", "base_stat", "fast", "before", "generic", "generic_before", "listing",
+                             "rows")}
+    for round_ in range(args.repeat):
         seconds, files, names = baseline(root)
         times["base"].append(seconds)
         times["base_stat"].append(baseline(root, sizes=True)[0])
-        seconds, report = timed_scan()
-        times["fast"].append(seconds)
-        if not args.no_generic:
-            times["generic"].append(timed_scan(generic=True)[0])
+        report, checked = scans(times, round_, args, before)
         listing, rows = parts()
         times["listing"].append(listing)
         times["rows"].append(rows)
@@ -183,17 +218,59 @@ def run(root, args):
     med = {k: statistics.median(v) for k, v in times.items() if v}
     print(f"find + DB names: {files:,} files, {names:,} names; median of {args.repeat} interleaved runs")
     print(f"report: {report.files.count:,} files, {len(report.orphans):,} orphans, "
-          f"{len(report.missing):,} missing")
+          f"{len(report.missing):,} missing" + (f"; same as {args.before}'s: {checked}" if before else ""))
     rows = [("baseline: find -type f + DB names", "base"),
             ("find -printf size,time + DB names", "base_stat"),
-            ("audit scan (fast path)", "fast"), ("  of which: listing + stat", "listing"),
-            ("  of which: reading (pk, name) rows", "rows"), ("audit scan (Storage API listdir)", "generic")]
-    print(f"{'':36}{'median s':>10}{'× baseline':>12}")
+            ("audit scan (fast path)", "fast"), (f"audit scan before ({args.before})", "before"),
+            ("  of which: listing + stat", "listing"),
+            ("  of which: reading (pk, name) rows", "rows"), ("audit scan (Storage API listdir)", "generic"),
+            (f"Storage API scan before ({args.before})", "generic_before")]
+    print(f"{'':40}{'median s':>10}{'× baseline':>12}")
     for label, key in rows:
         if key in med:
-            print(f"{label:36}{med[key]:>10.3f}{med[key] / med['base']:>12.2f}")
+            print(f"{label:40}{med[key]:>10.3f}{med[key] / med['base']:>12.2f}")
+    if before:
+        compare(times, med, args.before)
     print(f"peak memory of a scan (tracemalloc): {peak / 2**20:.1f} MiB; max RSS of a process that "
           f"only starts Django and scans: {rss / 2**20:.1f} MiB")
+
+
+def scans(times, round_, args, before):
+    """One round of the scans, the current one and `before` alternating which goes first.
+
+    Returns the current report and whether the earlier scan's report was the same.
+    """
+    versions = [("", None)] + ([("_before", before)] if before else [])
+    if round_ % 2:
+        versions.reverse()
+    reports = {}
+    for suffix, scan in versions:
+        seconds, reports[suffix] = timed_scan(scan=scan)
+        times["fast" if not suffix else "before"].append(seconds)
+    for suffix, scan in [] if args.no_generic else versions:
+        times[f"generic{suffix}"].append(timed_scan(generic=True, scan=scan)[0])
+    checked = not before or _comparable(reports[""]) == _comparable(reports["_before"])
+    return reports[""], checked
+
+
+def _comparable(report):
+    """A report as a dict without its start and end times."""
+    return {k: v for k, v in report.as_dict().items() if k not in ("started", "finished")}
+
+
+def compare(times, med, commit):
+    """Print the current scan against the earlier one, side by side in this run."""
+    for key, label in (("", "fast path"), ("generic", "Storage API")):
+        now, then = times[key or "fast"], times[f"{key}_before" if key else "before"]
+        if not now or not then:
+            continue
+        rounds = [a / b for a, b in zip(now, then)]
+        ratio_now, ratio_then = statistics.median(now) / med["base"], statistics.median(then) / med["base"]
+        print(f"{label}: {ratio_now:.2f}× baseline now, {ratio_then:.2f}× with {commit}'s scan; now / then "
+              f"{ratio_now / ratio_then:.3f} (of the medians), {statistics.median(rounds):.3f} (median of the "
+              f"per-round ratios, {min(rounds):.2f}–{max(rounds):.2f})")
+        print("  seconds per round, now:  " + " ".join(f"{t:.3f}" for t in now))
+        print("  seconds per round, then: " + " ".join(f"{t:.3f}" for t in then))
 
 
 if __name__ == "__main__":

@@ -8,11 +8,10 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from . import filenames
+from .files import CHUNK
 from .models import Product, ProductDocument, ProductImage
 
 logger = logging.getLogger(__name__)
-
-CHUNK = 256 * 1024
 
 
 @dataclass(frozen=True)
@@ -75,7 +74,7 @@ def product_entries(products, *, include_document=None) -> list[ArchiveEntry]:
     for product in products:
         folder = _folder(product)
         named = [(f"{folder}/{_basename(product.image)}", product.image),
-                 (f"{folder}/{_basename(product.document)}", product.document)]
+                 (f"{folder}/{product.document_download_name}", product.document)]
         named += [(f"{folder}/images/{_basename(i.image)}", i.image) for i in product.images.all()]
         named += [(f"{folder}/documents/{d.download_name}", d.file)
                   for d in product.documents.all() if include_document(d)]

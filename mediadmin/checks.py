@@ -82,7 +82,7 @@ def check_pixel_limit(app_configs, **kwargs):
         errors.append(Error(
             "MEDIADMIN_MAX_IMAGE_PIXELS is not a positive number: any image size is accepted.",
             hint="Set MEDIADMIN_MAX_IMAGE_PIXELS to a budget such as 40000000.",
-            id="mediadmin.E004",
+            id="mediadmin.E007",
         ))
     return errors
 
@@ -131,6 +131,19 @@ def check_thumbnail_format(app_configs, **kwargs):
 
 
 @register(Tags.compatibility)
+def check_png_compress_level(app_configs, **kwargs):
+    """MEDIADMIN_PNG_COMPRESS_LEVEL must be empty (sorl's way) or a zlib level from 0 to 9."""
+    level = settings.MEDIADMIN_PNG_COMPRESS_LEVEL
+    if level is None or (isinstance(level, int) and 0 <= level <= 9):
+        return []
+    return [Error(
+        f"MEDIADMIN_PNG_COMPRESS_LEVEL is {level!r}, which is not a zlib level.",
+        hint="Set a whole number from 0 (fastest, largest) to 9 (slowest, smallest); 3 is the default.",
+        id="mediadmin.E011",
+    )]
+
+
+@register(Tags.compatibility)
 def check_audit_root(app_configs, **kwargs):
     """cleanup_orphans refuses a media root that is not a media folder: warn at start-up."""
     from django.core.files.storage import storages
@@ -153,3 +166,28 @@ def check_trash_storage(app_configs, **kwargs):
             id="mediadmin.E021",
         )]
     return []
+
+
+@register(Tags.security)
+def check_trash_not_public(app_configs, **kwargs):
+    """On S3, a trash under the public media prefix (or with unsigned URLs) publishes deleted files."""
+    from django.core.files.storage import storages
+
+    from .audit import audited_aliases, public_trash
+
+    alias = getattr(settings, "MEDIADMIN_TRASH_STORAGE", None)
+    if alias and alias not in settings.STORAGES:
+        return []  # mediadmin.E021 says so
+    warnings = []
+    for alias in audited_aliases():
+        where = public_trash(alias, storages[alias])
+        if where:
+            warnings.append(Warning(
+                f"The trash of STORAGES[{alias!r}] is the bucket prefix {where!r}, which the public can "
+                "read (it is under the media prefix, or its storage makes unsigned URLs).",
+                hint="Unset MEDIADMIN_TRASH_STORAGE: with MEDIADMIN_S3_BUCKET set, settings.py puts the "
+                     "trash in the 'trash' storage (bucket prefix trash/, outside the public-read policy "
+                     "on media/*, docs/deployment.md \"S3\").",
+                id="mediadmin.W022",
+            ))
+    return warnings

@@ -1,5 +1,4 @@
 """Server-made storage names and safe display names for uploaded files."""
-import posixpath
 import re
 import secrets
 import string
@@ -41,17 +40,22 @@ def storage_name(original_name, extension):
     return f"{safe_stem(original_name)}-{token}.{extension.lower()}"
 
 
+# A stored name: `<slug of stem>-<8 random chars>.<ext>`, plus `_<7 chars>` if the storage
+# had to make it unique (Django's get_available_name).
+_STORED_NAME = re.compile(r"^(?P<stem>.+)-[a-z0-9]{8}(?:_[A-Za-z0-9]{7})?\.(?P<ext>[a-z0-9]+)$")
+
+
+def unsuffixed_name(stored_name):
+    """A stored name without the random part storage_name() added (`manual.pdf`), or "" if not one."""
+    match = _STORED_NAME.match(basename(stored_name))
+    return f"{match['stem']}.{match['ext']}" if match else ""
+
+
 def display_name(original_name):
     """The client's file name for display only: no path, no control or bidi characters."""
     base = basename(original_name)
     kept = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C")
     return kept.strip()[:DISPLAY_MAX_CHARS] or "file"
-
-
-def is_inside(folder, name):
-    """True when a stored name lies inside `folder` (no traversal, no absolute path)."""
-    normalized = posixpath.normpath(name)
-    return not normalized.startswith(("/", "..")) and normalized.startswith(folder.rstrip("/") + "/")
 
 
 # Characters no file system or extractor should meet in a name offered for download.

@@ -1,9 +1,9 @@
-"""Pure file helpers: a file's size and SHA-256, read in chunks (no ORM; used by services and audit)."""
+"""Pure file helpers: a file's size and SHA-256, read in chunks of CHUNK (no ORM; used by services, audit, archive)."""
 import hashlib
 
-# Bytes read at once when hashing: a large upload is a temporary file on disk and is never
-# read whole into memory. (archive.CHUNK is another thing: the size of a streamed zip piece.)
-CHUNK = 64 * 1024
+# Bytes read at once from an upload or a stored file (hashing here, the streamed zip in archive.py):
+# a large file is never read whole into memory.
+CHUNK = 256 * 1024
 
 
 def file_fingerprint(fileobj):

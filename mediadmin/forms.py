@@ -2,12 +2,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from . import upload_kinds
 from .models import Product
+from .widgets import ImagePreviewWidget
 
 
 class ProductForm(forms.ModelForm):
-    """Staff form to create or edit a product's name, image and document.
+    """Staff form to create or edit a product: name, SKU, description, image (with a preview), document.
 
     Validation is the model fields' own (validators.py), the same as in the admin. Unless
     `allow_document` is true (permissions.may_set_product_document) the document field is left out,
@@ -18,11 +18,11 @@ class ProductForm(forms.ModelForm):
 
     class Meta:
         model = Product
-        fields = ("name", "image", "document")
+        fields = ("name", "sku", "description", "image", "image_alt_text", "image_decorative", "document")
         widgets = {
-            "image": forms.ClearableFileInput(attrs={
-                "accept": upload_kinds.image_accept(),
-            }),
+            # The admin's widget: the current thumbnail, and a preview of a newly chosen file.
+            "image": ImagePreviewWidget(size_name="admin_preview"),
+            "description": forms.Textarea(attrs={"rows": 4}),
         }
 
     def __init__(self, *args, allow_document=False, **kwargs):

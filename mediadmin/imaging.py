@@ -63,7 +63,7 @@ class ImageInfo:
     @property
     def content_type(self):
         """Content type of the stored format."""
-        return Image.MIME.get(self.stored_format, "application/octet-stream")
+        return content_type_of(self.stored_format)
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,15 @@ class CleanImage:
 
     info: ImageInfo
     data: bytes
+
+
+def content_type_of(fmt):
+    """The content type of a Pillow format name, from Pillow's registry; `image/<format>` if it has none.
+
+    The one answer for both the stored files' type and the file inputs' accept list (upload_kinds).
+    """
+    Image.init()  # the registry is filled as the format plugins load
+    return Image.MIME.get(fmt) or f"image/{fmt.lower()}"
 
 
 def allowed_formats():

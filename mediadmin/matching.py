@@ -4,6 +4,7 @@ from collections.abc import Iterable
 
 from django.db.models.functions import Lower
 
+from . import filenames
 from .models import Product
 
 # A SKU ends where the file name continues with one of these (or where the name ends).
@@ -18,7 +19,7 @@ def sku_candidates(filename: str) -> list[str]:
     Only prefixes up to the SKU field's length can match, so at most that many are built
     whatever the name's length: the work is linear in the name and bounded per name.
     """
-    name = filename.replace("\\", "/").rsplit("/", 1)[-1].strip().lower()
+    name = filenames.basename(filename).strip().lower()
     stem = name.rsplit(".", 1)[0] if "." in name else name
     cuts = {m.start() for m in _SEPARATORS.finditer(stem, 0, SKU_MAX_LENGTH + 1)}
     if len(stem) <= SKU_MAX_LENGTH:
@@ -45,8 +46,3 @@ def match_filenames(filenames: Iterable[str]) -> dict[str, Product | None]:
     products = products_by_sku(c for cands in candidates.values() for c in cands)
     return {name: next((products[c] for c in cands if c in products), None)
             for name, cands in candidates.items()}
-
-
-def match_filename(filename: str) -> Product | None:
-    """The product whose SKU starts this file name, or None."""
-    return match_filenames([filename])[filename]

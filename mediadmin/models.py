@@ -27,9 +27,21 @@ class Product(models.Model):
     )
     description = models.TextField(_("description"), blank=True, default="")
     image = SafeImageField(_("main image"), upload_to="product_images/", blank=True, db_index=True)
+    image_alt_text = models.CharField(
+        _("alt text of the main image"), max_length=250, blank=True, default="",
+        help_text=_("What the image shows, for people who cannot see it (screen readers, slow connections)."),
+    )
+    image_decorative = models.BooleanField(
+        _("main image is decorative"), default=False,
+        help_text=_("Tick when the image adds nothing the page does not already say: it gets no alt text on purpose."),
+    )
     document = SafeFileField(
         _("document"), upload_to="product_docs/", blank=True, storage=private_storage, db_index=True,
         help_text=_("Public; downloaded as an attachment through the document view."),
+    )
+    # The client's name of the document, set by services.product_save; downloads use its stem.
+    document_original_name = models.CharField(
+        _("document's original file name"), max_length=255, blank=True, default="", editable=False,
     )
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
@@ -69,6 +81,22 @@ class Product(models.Model):
         """Public product page."""
         return reverse("product_detail", kwargs={"slug": self.slug})
 
+    @property
+    def image_alt(self):
+        """The main image's alt attribute on public pages: empty when decorative or not written yet."""
+        return "" if self.image_decorative else self.image_alt_text
+
+    @property
+    def document_download_name(self):
+        """The name the document is downloaded under: its original stem, the detected type's extension.
+
+        A row saved without the service (no original name) falls back to the stored name
+        without its random suffix, then to the product's slug.
+        """
+        original = (self.document_original_name or filenames.unsuffixed_name(self.document.name)
+                    or self.slug or "document")
+        return filenames.download_name(original, filenames.extension(self.document.name))
+
 
 class ProductImage(models.Model):
     """One image of a product's gallery; width and height are read from the file."""
@@ -80,11 +108,19 @@ class ProductImage(models.Model):
         _("image"), upload_to="product_gallery/", width_field="width", height_field="height", db_index=True,
         hash_field="sha256",
     )
-    alt_text = models.CharField(_("alt text"), max_length=250, blank=True, default="")
+    alt_text = models.CharField(
+        _("alt text"), max_length=250, blank=True, default="",
+        help_text=_("What the image shows, for people who cannot see it."),
+    )
+    decorative = models.BooleanField(
+        _("decorative"), default=False,
+        help_text=_("Tick when the image adds nothing the page does not already say: it gets no alt text on purpose."),
+    )
     position = models.PositiveIntegerField(_("position"), default=0, db_index=True)
     width = models.PositiveIntegerField(_("width"), null=True, blank=True, editable=False)
     height = models.PositiveIntegerField(_("height"), null=True, blank=True, editable=False)
-    # Filled by services.uploads.gallery_image_upload (and lazily for older rows) to spot duplicates.
+    # Filled from the stored bytes by the image field on every save (hash_field); rows stored before
+    # that are hashed lazily by services.uploads when a duplicate is looked for.
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, default="", editable=False,
                               db_index=True)
     # Set by the services on every path (admin form and inline, drop zone, bulk page), like documents'.
@@ -101,6 +137,11 @@ class ProductImage(models.Model):
 
     def __str__(self):
         return self.alt_text or filenames.basename(self.image.name)
+
+    @property
+    def alt(self):
+        """The alt attribute on public pages: empty when decorative or not written yet."""
+        return "" if self.decorative else self.alt_text
 
 
 class ProductDocument(models.Model):

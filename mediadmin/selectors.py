@@ -3,7 +3,7 @@ import re
 
 from django.db.models import Count, Prefetch, Q
 
-from . import filenames, permissions
+from . import permissions
 from .models import FileEvent, Product, ProductDocument, ProductImage
 
 _ID = re.compile(r"\A[0-9]{1,19}\Z")  # ASCII digits only: int() would take " 1", "1_0", "+1", "١"
@@ -51,7 +51,7 @@ def download_for_stored_name(name):
                         document.content_type or content_type_for(name), document.is_public)
     product = Product.objects.filter(document=name).first()
     if product is not None:
-        return Download(product.document, filenames.basename(name), content_type_for(name), True)
+        return Download(product.document, product.document_download_name, content_type_for(name), True)
     return None
 
 

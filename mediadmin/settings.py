@@ -177,6 +177,10 @@ if MEDIADMIN_S3_BUCKET:
         "custom_domain": os.environ.get("MEDIADMIN_S3_CUSTOM_DOMAIN") or None}}
     STORAGES["private"] = {"BACKEND": "mediadmin.storages_s3.PrivateS3Storage", "OPTIONS": {
         **_S3, "location": "private", "querystring_auth": True, "querystring_expire": 300}}
+    # The trash of both storages, private by construction: a sibling prefix of media/ that the
+    # public-read policy (media/* only) never covers, so no Deny statement is needed.
+    STORAGES["trash"] = {"BACKEND": "mediadmin.storages_s3.TrashS3Storage", "OPTIONS": {
+        **_S3, "location": "trash", "querystring_auth": True, "querystring_expire": 300}}
 
 # Django's static() helper serves MEDIA_URL only when DEBUG is on; this flag
 # lets a test server do the same. Never on in production (system check W003).
@@ -221,9 +225,11 @@ MEDIADMIN_ZIP_LIMITS = {"max_entries": 2000, "max_total_bytes": 200 * 1024 * 102
 MEDIADMIN_ORPHAN_GRACE = os.environ.get("MEDIADMIN_ORPHAN_GRACE", "24h")
 # `cleanup_orphans --purge-trash` deletes trash batches older than this.
 MEDIADMIN_TRASH_RETENTION = os.environ.get("MEDIADMIN_TRASH_RETENTION", "30d")
-# Trash: a STORAGES alias, or empty for the `.trash/` folder of the audited storage.
-MEDIADMIN_TRASH_STORAGE = os.environ.get("MEDIADMIN_TRASH_STORAGE") or None
-MEDIADMIN_TRASH_PREFIX = ".trash/"
+# Trash: a STORAGES alias, or empty for the `.trash/` folder of the audited storage. On S3 the
+# "trash" alias above, with one folder per audited storage (`{alias}` is its STORAGES alias):
+# trash/default/<batch>/..., trash/private/<batch>/...
+MEDIADMIN_TRASH_STORAGE = os.environ.get("MEDIADMIN_TRASH_STORAGE") or ("trash" if MEDIADMIN_S3_BUCKET else None)
+MEDIADMIN_TRASH_PREFIX = "{alias}/" if MEDIADMIN_TRASH_STORAGE == "trash" else ".trash/"
 # Names (fnmatch patterns) the audit never reports or moves.
 MEDIADMIN_AUDIT_IGNORE = [".gitkeep", "*/.gitkeep", ".DS_Store", "*/.DS_Store"]
 
@@ -254,6 +260,11 @@ MEDIADMIN_THUMBNAIL_SIZES = {
 # Format of every thumbnail: empty keeps the source's format (a PNG stays a PNG, with its
 # alpha); "WEBP" writes smaller files, keeping alpha; "JPEG" or "PNG" force one format.
 MEDIADMIN_THUMBNAIL_FORMAT = os.environ.get("MEDIADMIN_THUMBNAIL_FORMAT", "").strip().upper()
+# zlib level of PNG thumbnails (0-9). sorl's own optimize=1 (level 9 and a filter search) spends
+# about 80 % of a PNG thumbnail's time for files a few percent smaller; 3 is ~5x faster
+# (docs/performance.md, "PNG thumbnails"). Empty: sorl's way.
+_png_level = os.environ.get("MEDIADMIN_PNG_COMPRESS_LEVEL", "3").strip()
+MEDIADMIN_PNG_COMPRESS_LEVEL = int(_png_level) if _png_level.isdigit() else (None if not _png_level else _png_level)
 # A page that finds a size not made yet makes it itself (on) or shows the placeholder and
 # enqueues the task (off: pages never wait, for sites whose tasks run in a worker).
 MEDIADMIN_THUMBNAIL_MAKE_IN_REQUEST = env_bool("MEDIADMIN_THUMBNAIL_MAKE_IN_REQUEST", default=True)

@@ -12,6 +12,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from io import BytesIO
 
+from django.conf import settings
 from PIL import ImageMath, ImageOps
 from sorl.thumbnail import default
 from sorl.thumbnail.conf import settings as sorl_settings
@@ -82,6 +83,12 @@ def _shareable(options):
     return not options.get("cropbox") and not options.get("remove_border")
 
 
+def _not_shared(image):
+    """The image, or a copy of it when it is the shared decode (later steps may change it in place)."""
+    state = _shared.get()
+    return image.copy() if state is not None and image is state.decoded else image
+
+
 def _eight_bit_with_alpha(image):
     """An image sorl can process and save, whatever mode Pillow read a PNG in.
 
@@ -140,8 +147,23 @@ class Engine(pil_engine.Engine):
         image = self._draft(image, geometry, options)
         return super().create(_eight_bit_with_alpha(image), geometry, options)
 
+    def _get_raw_data(self, image, format_, quality, image_info=None, progressive=False):
+        """Encode a thumbnail; PNGs at MEDIADMIN_PNG_COMPRESS_LEVEL instead of sorl's optimize.
+
+        sorl saves every format with optimize=1, which for PNG means zlib level 9 plus a filter
+        search: about 80 % of a PNG thumbnail's time for files a few percent smaller
+        (docs/performance.md, "PNG thumbnails"). None keeps sorl's way.
+        """
+        level = getattr(settings, "MEDIADMIN_PNG_COMPRESS_LEVEL", None)
+        if format_ != "PNG" or level is None:
+            return super()._get_raw_data(image, format_, quality, image_info=image_info, progressive=progressive)
+        return _png_bytes(image, image_info or {}, level)
+
     def _shared_copy(self, image, options):
-        # A copy: sorl's steps may change an image in place (rounded's putalpha).
+        # The shared decode itself: sorl's steps before scale() (orientation, colour space)
+        # return new images, and scale() copies it when it would pass it on unscaled, as
+        # sorl's later steps may change an image in place (rounded's putalpha). Copying it for
+        # every size cost a full-size copy each (docs/performance.md, "PNG thumbnails").
         state = _shared.get()
         if state is None or image is not state.opened or not _shareable(options):
             return None
@@ -149,8 +171,10 @@ class Engine(pil_engine.Engine):
                 image.width * image.height > SHARED_DECODE_MAX_PIXELS:
             return None  # a large PNG/WebP/GIF: one full decode kept beside a working copy costs too much memory
         if state.decoded is None:
-            state.decoded = self._decode_for(image, state.plan)
-        return state.decoded.copy()
+            # One copy per source: a plain still image, not the opened file (an animation's
+            # file object would make sorl write every frame).
+            state.decoded = self._decode_for(image, state.plan).copy()
+        return state.decoded
 
     def _decode_for(self, image, plan):
         # Decodes the first frame (a still image: what _first_frame gives an animation), for
@@ -212,10 +236,11 @@ class Engine(pil_engine.Engine):
         """Scale to the size sorl's default engine would compute from the full-size source."""
         full = self._full_size(image)
         if full is None:
-            return super().scale(image, geometry, options)
+            return _not_shared(super().scale(image, geometry, options))
         factor = self._calculate_scaling_factor(*full, geometry, options)
         if factor < 1 or options["upscale"]:
             image = self._scale(image, toint(full[0] * factor), toint(full[1] * factor))
+        image = _not_shared(image)
         for key in (_FULL_SIZE, _DRAFT_SIZE):
             image.info.pop(key, None)
         return image
@@ -260,3 +285,19 @@ class Engine(pil_engine.Engine):
         if self._get_exif_orientation(image) in (2, 3, 4, 5, 6, 7, 8):
             return ImageOps.exif_transpose(image)
         return image
+
+
+def _png_bytes(image, image_info, level):
+    """A PNG (an APNG for a list of frames, as sorl passes animations) at a zlib level."""
+    frames = image if isinstance(image, list) else [image]
+    params = {"format": "PNG", "compress_level": level}
+    if len(frames) > 1:  # the same animation parameters sorl's own encoder writes
+        params.update(save_all=True, append_images=frames[1:], disposal=2,
+                      duration=[frame.info["duration"] for frame in frames])
+        if "loop" in image_info:
+            params["loop"] = image_info["loop"]
+    if "icc_profile" in image_info:
+        params["icc_profile"] = image_info["icc_profile"]
+    buffer = BytesIO()
+    frames[0].save(buffer, **params)
+    return buffer.getvalue()

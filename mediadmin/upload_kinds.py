@@ -19,9 +19,6 @@ FILE_PARAM = "file"
 ALLOW_DUPLICATE_PARAM = "allow_duplicate"
 VISIBILITY_PARAM = "visibility"
 
-# Content types of the image formats Pillow names; another format falls back to image/<name>.
-_IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
-
 
 @dataclass(frozen=True)
 class UploadKind:
@@ -54,7 +51,7 @@ class UploadKind:
 def image_accept() -> str:
     """Content types of the allowed image formats (settings.MEDIADMIN_IMAGE_FORMATS), comma-separated."""
     from . import imaging  # imaging reads settings only; imported late to keep this module light
-    return ",".join(_IMAGE_TYPES.get(f, f"image/{f.lower()}") for f in imaging.allowed_formats())
+    return ",".join(imaging.content_type_of(f) for f in imaging.allowed_formats())
 
 
 def document_accept() -> str:
@@ -73,8 +70,8 @@ KINDS = {
     ),
     IMAGES: UploadKind(
         name=IMAGES, model=ProductImage, file_field="image", limit_setting="MEDIADMIN_MAX_IMAGE_BYTES",
-        inline_fields=("image", "alt_text", "position", "dimensions"),
-        row_keys=("id", "kind", "name", "size", "dimensions", "position", "alt_text", "thumbnail_url",
+        inline_fields=("image", "alt_text", "decorative", "position", "dimensions"),
+        row_keys=("id", "kind", "name", "size", "dimensions", "position", "alt_text", "decorative", "thumbnail_url",
                   "change_url"),
     ),
 }
@@ -84,8 +81,3 @@ NAMES = tuple(sorted(KINDS))
 def get(name):
     """The UploadKind of a name (URL argument or prefix), or None."""
     return KINDS.get(name)
-
-
-def for_model(model):
-    """The UploadKind whose model is `model` (or an instance's class)."""
-    return next(k for k in KINDS.values() if k.model is model)

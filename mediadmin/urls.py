@@ -11,6 +11,7 @@ handler400 = "mediadmin.errors.bad_request"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", views.ProductListView.as_view(), name="product_list"),
+    path("favicon.ico", views.favicon, name="favicon"),  # browsers ask for it whatever the pages say
     path("products/new/", views.ProductFormView.as_view(), name="product_create"),
     path("products/<slug:slug>/", views.ProductDetailView.as_view(), name="product_detail"),
     path("products/<slug:slug>/edit/", views.ProductFormView.as_view(), name="product_edit"),

@@ -1,5 +1,7 @@
 """The public site: product list, product page and the staff product form."""
 from django.conf import settings
+from django.templatetags.static import static
+from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,7 +14,7 @@ from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView
 from django.views.static import serve
 
-from . import downloads, permissions, selectors, services, thumbnails
+from . import alt_text, downloads, permissions, selectors, services, thumbnails
 from .fields import StorageWriteError
 from .forms import ProductForm
 from .models import Product
@@ -91,6 +93,8 @@ class ProductFormView(DetailView):
         except ValidationError as exc:  # a file refused while being stored (fields.py pre_save)
             form.add_error(None, exc)
             return self._render(form, product, status=400)
+        if message := alt_text.warning(product):
+            messages.warning(request, message)
         return redirect(product)
 
     def _form(self, product, *args):
@@ -100,6 +104,11 @@ class ProductFormView(DetailView):
     def _render(self, form, product, status=200):
         return TemplateResponse(self.request, self.template_name,
                                 {"form": form, "product": product}, status=status)
+
+
+def favicon(request):
+    """/favicon.ico: a permanent redirect to the logo, instead of a 404 logged on every first visit."""
+    return redirect(static("mediadmin/img/logo.svg"), permanent=True)
 
 
 def document_download(request, name):

@@ -54,7 +54,7 @@ def s3_endpoint():
 
 @pytest.fixture
 def s3_storage(settings, s3_endpoint, monkeypatch):
-    """Media and private storages on a fresh bucket of the real S3 API; returns a key lister."""
+    """Media, private and trash storages on a fresh bucket of the real S3 API; returns a key lister."""
     from sorl.thumbnail import default as sorl_default
     from django.utils.functional import empty
 
@@ -63,7 +63,7 @@ def s3_storage(settings, s3_endpoint, monkeypatch):
     for key, value in s3.CREDENTIALS.items():
         monkeypatch.setenv(key, value)
     bucket = s3.new_bucket(s3_endpoint)
-    settings.STORAGES = {**settings.STORAGES, **s3.storages_for(s3_endpoint, bucket)}
+    s3.use_s3(settings, s3_endpoint, bucket)
     sorl_default.storage._wrapped = empty
     yield lambda prefix="": s3.keys(s3_endpoint, bucket, prefix)
     sorl_default.storage._wrapped = empty

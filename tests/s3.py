@@ -40,7 +40,25 @@ def storages_for(endpoint, bucket):
         "private": {"BACKEND": "mediadmin.storages_s3.PrivateS3Storage",
                     "OPTIONS": {**common, "location": "private", "querystring_auth": True,
                                 "querystring_expire": 300}},
+        "trash": {"BACKEND": "mediadmin.storages_s3.TrashS3Storage",
+                  "OPTIONS": {**common, "location": "trash", "querystring_auth": True,
+                              "querystring_expire": 300}},
     }
+
+
+# The trash settings settings.py derives from MEDIADMIN_S3_BUCKET (tests/test_trash_s3.py compares).
+TRASH_SETTINGS = {"MEDIADMIN_TRASH_STORAGE": "trash", "MEDIADMIN_TRASH_PREFIX": "{alias}/"}
+
+
+def use_s3(settings, endpoint, bucket, **options):
+    """Point the settings at `bucket` the way settings.py does with MEDIADMIN_S3_*: the three
+    storages (extra `options` go to each) and the trash in the "trash" storage."""
+    built = storages_for(endpoint, bucket)
+    for config in built.values():
+        config["OPTIONS"].update(options)
+    settings.STORAGES = {**settings.STORAGES, **built}
+    for name, value in TRASH_SETTINGS.items():
+        setattr(settings, name, value)
 
 
 def keys(endpoint, bucket, prefix=""):

@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from mediadmin import audit, thumbnails
 from mediadmin.audit import trash as trash_mod
 from mediadmin.models import Product
+from mediadmin.services import trash as trash_service
 
 from . import factories
 from .audit_helpers import DAY, make_old, plain, scenario, store, summary
@@ -69,7 +70,7 @@ def test_grace_period_keeps_recent_orphans(media_root):
     store(default_storage, "product_images/new.jpg")
     report = audit.audit()
     assert [f.name for f, _k, _s in report.candidates(audit.orphan_grace())] == [old]
-    result = audit.quarantine_orphans(report)
+    result = trash_service.quarantine_orphans(report)
     assert [e["name"] for e in result.done] == [old]
     assert (media_root / "product_images/new.jpg").exists()
     assert not (media_root / old).exists()
@@ -86,7 +87,7 @@ def test_upload_in_flight_during_a_scan_is_never_quarantined(media_root):
 
     make_old(default_storage, store(default_storage, "product_images/stale.jpg"))
     report = audit.scan(default_storage, progress=upload_now)
-    result = audit.quarantine_orphans(report)  # default grace period
+    result = trash_service.quarantine_orphans(report)  # default grace period
     assert in_flight["name"] not in [e["name"] for e in result.done]
     product = Product(name="Late")
     product.image.name = in_flight["name"]
@@ -103,7 +104,7 @@ def test_row_committed_after_the_scan_is_rechecked_before_the_move(media_root):
     product = Product(name="Racer")
     product.image.name = name
     product.save()  # commits between the scan and the move
-    result = audit.quarantine_orphans(report, older_than=0)
+    result = trash_service.quarantine_orphans(report, older_than=0)
     assert result.done == [] and result.skipped == [(name, "referenced")]
     assert (media_root / name).exists()
 
@@ -112,13 +113,13 @@ def test_quarantine_then_restore_is_byte_identical(media_root):
     names = [store(default_storage, "product_images/a.jpg", factories.image_bytes()),
              store(default_storage, "documents/deep/b.pdf", factories.pdf_bytes())]
     before = {n: _sha(media_root / n) for n in names}
-    result = audit.quarantine_orphans(audit.audit(), older_than=0)
+    result = trash_service.quarantine_orphans(audit.audit(), older_than=0)
     assert sorted(e["name"] for e in result.done) == sorted(names)
     assert not any((media_root / n).exists() for n in names)
     trash = audit.trash_for(default_storage)
     [batch] = audit.batches(trash)
     assert (batch.id, batch.count) == (result.batch, 2)
-    restored = audit.restore(default_storage, result.batch)
+    restored = trash_service.restore(default_storage, result.batch)
     assert sorted(e["name"] for e in restored.done) == sorted(names)
     assert {n: _sha(media_root / n) for n in names} == before
     assert audit.batches(trash) == []
@@ -127,9 +128,9 @@ def test_quarantine_then_restore_is_byte_identical(media_root):
 
 def test_restore_leaves_a_file_whose_name_is_taken_in_the_trash(media_root):
     name = store(default_storage, "product_images/a.jpg", b"old")
-    result = audit.quarantine_orphans(audit.audit(), older_than=0)
+    result = trash_service.quarantine_orphans(audit.audit(), older_than=0)
     (media_root / name).write_bytes(b"new upload with the same name")
-    restored = audit.restore(default_storage, result.batch)
+    restored = trash_service.restore(default_storage, result.batch)
     assert restored.skipped == [(name, "name-taken")]
     assert (media_root / name).read_bytes() == b"new upload with the same name"
     [batch] = audit.batches(audit.trash_for(default_storage))
@@ -138,11 +139,11 @@ def test_restore_leaves_a_file_whose_name_is_taken_in_the_trash(media_root):
 
 def test_trash_is_not_scanned_and_purge_respects_age(media_root):
     store(default_storage, "product_images/a.jpg")
-    first = audit.quarantine_orphans(audit.audit(), older_than=0)
+    first = trash_service.quarantine_orphans(audit.audit(), older_than=0)
     assert audit.audit().files.count == 0  # the trash folder is left out
     trash = audit.trash_for(default_storage)
-    assert audit.purge(trash, older_than=30 * DAY) == []
-    purged = audit.purge(trash, older_than=30 * DAY, now=time.time() + 31 * DAY)
+    assert trash_service.purge(trash, older_than=30 * DAY) == []
+    purged = trash_service.purge(trash, older_than=30 * DAY, now=time.time() + 31 * DAY)
     assert [b.id for b in purged] == [first.batch]
     assert not any(p.is_file() for p in (media_root / ".trash").rglob("*"))
 
@@ -161,7 +162,7 @@ def test_stale_thumbnails_are_reported_and_moved_with_their_orphan_source(media_
     # Every size made of the orphaned image goes with it; none of the Lamp's.
     assert {t.source for t in report.thumbnails if t.file.name != stray} == {orphan_source.image.name}
     assert kept.name not in reasons
-    result = audit.quarantine_orphans(report, older_than=0)
+    result = trash_service.quarantine_orphans(report, older_than=0)
     moved = {e["name"] for e in result.done}
     assert {orphan_source.image.name, gone_thumb.name, stray} <= moved
     assert moved == {orphan_source.image.name, stray, *reasons}
@@ -243,7 +244,7 @@ def test_a_file_written_again_after_the_scan_is_not_moved(media_root):
     make_old(default_storage, name)
     report = audit.audit()
     (media_root / name).write_bytes(b"written again by someone")  # new mtime
-    result = audit.quarantine_orphans(report)
+    result = trash_service.quarantine_orphans(report)
     assert result.done == [] and result.skipped == [(name, "changed-or-gone")]
     assert (media_root / name).exists()
 
@@ -269,21 +270,27 @@ def _during_the_listing(monkeypatch, action, hide=()):
 
     Names in `hide` are left out of the listing, as when its folder is read after `action`.
     """
-    real = scan_mod.iter_batches
+    real = scan_mod.lister_for
 
-    def listing(*args, **kwargs):
-        batches = real(*args, **kwargs)
+    def lister_for(*args, **kwargs):
+        lister = real(*args, **kwargs)
+        real_batches = lister.batches
 
-        def consumed():
-            try:
-                action()
-                for folder, batch in batches:
-                    yield folder, [f for f in batch if f[0] not in hide]
-            finally:
-                batches.close()
-        return consumed()
+        def listing(skip=()):
+            batches = real_batches(skip)
 
-    monkeypatch.setattr(scan_mod, "iter_batches", listing)
+            def consumed():
+                try:
+                    action()
+                    for folder, batch in batches:
+                        yield folder, [f for f in batch if f[0] not in hide]
+                finally:
+                    batches.close()
+            return consumed()
+        lister.batches = listing
+        return lister
+
+    monkeypatch.setattr(scan_mod, "lister_for", lister_for)
 
 
 def test_a_row_committed_after_the_rows_were_read_is_not_an_orphan(media_root, monkeypatch):
@@ -355,11 +362,11 @@ def test_nested_storage_roots(mine, theirs, inner):
 def test_restore_refuses_an_unknown_batch_and_a_batch_of_another_storage(media_root):
     """The rule lives in the service: the command and the admin page only word the refusal."""
     store(default_storage, "product_images/a.jpg", b"a")
-    result = audit.quarantine_orphans(audit.audit(), older_than=0)
+    result = trash_service.quarantine_orphans(audit.audit(), older_than=0)
     with pytest.raises(audit.BatchRefused, match="No trash batch"):
-        audit.restore(default_storage, "20200101T000000Z-abcdef")
+        trash_service.restore(default_storage, "20200101T000000Z-abcdef")
     with pytest.raises(audit.BatchRefused, match="came from the storage 'default'"):
-        audit.restore(default_storage, result.batch, alias="private")
+        trash_service.restore(default_storage, result.batch, alias="private")
     with pytest.raises(CommandError, match="No trash batch"):
         call_command("cleanup_orphans", "--restore", "20200101T000000Z-abcdef", "--no-progress")
     assert (media_root / ".trash" / result.batch).exists()  # nothing was restored
@@ -368,14 +375,14 @@ def test_restore_refuses_an_unknown_batch_and_a_batch_of_another_storage(media_r
 def test_purge_refuses_an_unknown_batch_and_a_batch_of_another_storage(media_root, settings):
     """Purge goes through the same check as restore (trash.checked_manifest), in the service."""
     store(default_storage, "product_images/a.jpg", b"a")
-    result = audit.quarantine_orphans(audit.audit(), older_than=0)
+    result = trash_service.quarantine_orphans(audit.audit(), older_than=0)
     trash = audit.trash_for(default_storage)
     for unknown in ("20200101T000000Z-abcdef", "../x", ""):
         with pytest.raises(audit.UnknownBatch):
-            audit.purge(trash, batch=unknown, alias="default")
+            trash_service.purge(trash, batch=unknown, alias="default")
     with pytest.raises(audit.BatchRefused, match="came from the storage 'default', not 'private'"):
-        audit.purge(trash, batch=result.batch, alias="private")
-    assert audit.purge(trash, older_than=0, alias="private") == []  # by age: only that storage's batches
+        trash_service.purge(trash, batch=result.batch, alias="private")
+    assert trash_service.purge(trash, older_than=0, alias="private") == []  # by age: only that storage's batches
     settings.MEDIADMIN_TRASH_STORAGE = "default"  # the private storage now shares this trash
     with pytest.raises(CommandError, match="came from the storage 'default'"):
         call_command("cleanup_orphans", "--storage", "private", "--purge-trash", "--batch", result.batch,
@@ -383,5 +390,5 @@ def test_purge_refuses_an_unknown_batch_and_a_batch_of_another_storage(media_roo
     with pytest.raises(CommandError, match="No trash batch"):
         call_command("cleanup_orphans", "--purge-trash", "--batch", "20200101T000000Z-abcdef", "--no-progress")
     assert (media_root / ".trash" / result.batch).exists()  # nothing was purged
-    assert [b.id for b in audit.purge(trash, batch=result.batch, alias="default")] == [result.batch]
+    assert [b.id for b in trash_service.purge(trash, batch=result.batch, alias="default")] == [result.batch]
     assert not (media_root / ".trash" / result.batch).exists()

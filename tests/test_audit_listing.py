@@ -1,4 +1,4 @@
-"""The local listing of the audit: GNU find and the Python walk list the same files."""
+"""The audit's listing: GNU find, the Python walk and the plain Storage API walk list the same files."""
 import contextlib
 import os
 import shutil
@@ -7,8 +7,7 @@ import threading
 import pytest
 from django.core.files.storage import FileSystemStorage
 
-from mediadmin.audit import findwalk, listing
-
+from mediadmin.audit.listing import Lister, LocalLister, findwalk, lister_for, local
 
 
 def _tree(root):
@@ -37,7 +36,7 @@ def _tree(root):
 
 
 def _listed(storage, skip):
-    return sorted((folder, item) for folder, batch in listing.iter_batches(storage, skip) for item in batch)
+    return sorted((folder, item) for folder, batch in local.LocalLister(storage).batches(skip) for item in batch)
 
 
 SKIP = [".trash/", "documents/[skip]*/"]
@@ -47,10 +46,10 @@ def test_find_and_the_python_walk_list_the_same_files(media_root, monkeypatch):
     _tree(media_root)
     storage = FileSystemStorage(location=media_root)
     real, used = findwalk.find_batches, []
-    monkeypatch.setattr(listing, "find_batches", lambda *args: used.append(real(*args)) or used[-1])
+    monkeypatch.setattr(local, "find_batches", lambda *args: used.append(real(*args)) or used[-1])
     with_find = _listed(storage, SKIP)
     assert used and used[0] is not None and next(used[0], None) is None  # find listed everything
-    monkeypatch.setattr(listing, "find_batches", lambda *args, **kwargs: None)
+    monkeypatch.setattr(local, "find_batches", lambda *args, **kwargs: None)
     assert _listed(storage, SKIP) == with_find
     names = [item[0] for _folder, item in with_find]
     assert "product_images/with space and\nnewline.jpg" in names
@@ -132,7 +131,7 @@ def test_files_and_folders_deleted_during_the_python_walk_are_left_out(media_roo
     """The same for the walk in Python: a file gone before its stat, a folder gone before it is read."""
     _tree(media_root)
     storage = FileSystemStorage(location=media_root)
-    monkeypatch.setattr(listing, "find_batches", lambda *args, **kwargs: None)
+    monkeypatch.setattr(local, "find_batches", lambda *args, **kwargs: None)
     before = {item[0] for _f, item in _listed(storage, SKIP)}
     real_scandir = os.scandir
 
@@ -162,8 +161,40 @@ def test_find_runs_before_the_first_batch_is_asked_for_and_close_stops_it(media_
         return started[-1]
 
     monkeypatch.setattr(findwalk.subprocess, "Popen", popen)
-    batches = listing.iter_batches(FileSystemStorage(location=media_root), SKIP)
+    batches = local.LocalLister(FileSystemStorage(location=media_root)).batches(SKIP)
     assert len(started) == 1  # find is running (or done) before a batch is asked for
     batches.close()
     assert started[0].returncode is not None
     assert not any(t.name == "find-drain" for t in threading.enumerate())
+
+
+def _records(lister, skip):
+    """(folder, name, size) of every listed file, and {name: mtime}."""
+    batches = [(folder, item) for folder, batch in lister.batches(skip) for item in batch]
+    return sorted((folder, name, size) for folder, (name, size, _mtime) in batches), {
+        name: mtime for _folder, (name, _size, mtime) in batches}
+
+
+def test_the_fast_local_backends_list_what_the_reference_walk_lists(media_root, monkeypatch):
+    """The local backend is an optimisation of the plain Storage API walk: same files, sizes, times."""
+    _tree(media_root)
+    for link in ("product_images/link.jpg", "linked-folder"):  # the Storage API follows links
+        (media_root / link).unlink()
+    storage = FileSystemStorage(location=media_root)
+    assert type(lister_for(storage)) is LocalLister and type(lister_for(storage, generic=True)) is Lister
+    reference, times = _records(Lister(storage), SKIP)
+    assert len(reference) == 7 and ("documents", "documents/deep/er/manual.pdf", 7) in reference
+    with_find = _records(LocalLister(storage), SKIP)
+    monkeypatch.setattr(local, "find_batches", lambda *args, **kwargs: None)
+    walked = _records(LocalLister(storage), SKIP)
+    for listed, listed_times in (with_find, walked):
+        assert listed == reference
+        assert listed_times == pytest.approx(times, abs=1e-5)  # Django's datetimes hold microseconds
+
+
+def test_every_backend_finds_the_same_existing_names(media_root):
+    _tree(media_root)
+    storage = FileSystemStorage(location=media_root)
+    names = {"product_images/chair.jpg", "product_images/gone.jpg", "documents/deep", "../outside.txt"}
+    expected = {"product_images/chair.jpg", "documents/deep"}
+    assert Lister(storage).existing(names) == LocalLister(storage).existing(names) == expected

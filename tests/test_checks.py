@@ -40,7 +40,7 @@ def test_disabled_pixel_limits_are_errors(settings, monkeypatch):
 
     monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", None)
     settings.MEDIADMIN_MAX_IMAGE_PIXELS = 0
-    assert [e.id for e in checks.check_pixel_limit(None)] == ["mediadmin.E004", "mediadmin.E004"]
+    assert [e.id for e in checks.check_pixel_limit(None)] == ["mediadmin.E004", "mediadmin.E007"]
 
 
 def test_ghostscript_formats_are_errors(settings):

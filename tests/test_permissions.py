@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from mediadmin import audit, permissions, services
 from mediadmin.models import Product, ProductDocument, ProductImage
+from mediadmin.services import trash as trash_service
 
 from . import factories
 from .audit_helpers import make_old, store
@@ -320,7 +321,7 @@ def batch(media_root):
     """A trash batch holding one orphan of the default storage."""
     name = store(default_storage, "product_images/orphan.jpg", b"orphan")
     make_old(default_storage, name)
-    result = audit.quarantine_orphans(audit.audit(), older_than=0)
+    result = trash_service.quarantine_orphans(audit.audit(), older_than=0)
     return result.batch, name
 
 

@@ -182,10 +182,11 @@ def test_gallery_image_of_a_deleted_product_is_refused_alone(admin_client, lamp)
 
 def test_purged_trash_refuses_recovery_and_changes_nothing(admin_client, lamp, files_in):
     from mediadmin import audit
+    from mediadmin.services import trash
 
     admin_client.post(reverse("admin:mediadmin_product_delete", args=[lamp.pk]), {"post": "yes"})
     for alias in ("default", "private"):
-        audit.purge(audit.trash_for(audit.storage_for(alias)), older_than=0, alias=alias)
+        trash.purge(audit.trash_for(audit.storage_for(alias), alias), older_than=0, alias=alias)
     with pytest.raises(recovery.RecoveryRefused, match="no longer in the trash"):
         recovery.recover(version=_deleted_version(Product, lamp.pk))
     assert not Product.objects.exists() and _media_files(files_in) == []
@@ -252,11 +253,13 @@ def test_delete_and_recover_on_s3_are_byte_identical(admin_client, s3_storage):
                              {"post": "yes"}).status_code == 302
     for name in names["default"]:
         assert f"media/{name}" not in s3_storage("media/")
-        assert any(k.endswith(f"/files/{name}") for k in s3_storage("media/.trash/"))
-    assert not any(k.endswith(names["private"][0]) for k in s3_storage("private/") if "/.trash/" not in k)
+        # The S3 trash is its own private storage: trash/<alias>/<batch>/files/... (contract 1).
+        assert any(k.endswith(f"/files/{name}") for k in s3_storage("trash/default/"))
+    assert not any(k.endswith(names["private"][0]) for k in s3_storage("private/"))
+    assert any(k.endswith(f"/files/{names['private'][0]}") for k in s3_storage("trash/private/"))
     assert _recover(admin_client, Product, product.pk).status_code == 302
     assert digests() == before
-    assert [k for k in s3_storage("media/.trash/") if "/files/" in k] == []
+    assert [k for k in s3_storage("trash/") if "/files/" in k] == []
     recovered = Product.objects.get(pk=product.pk)
     assert thumbnails.known(recovered.image, "admin_list") is not None
 

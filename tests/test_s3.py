@@ -123,3 +123,60 @@ def bucket_of(alias):
     from django.conf import settings
 
     return settings.STORAGES[alias]["OPTIONS"]["bucket_name"]
+
+
+def _head(endpoint, alias, key):
+    from . import s3
+
+    return s3.client(endpoint).head_object(Bucket=bucket_of(alias), Key=key)
+
+
+def test_objects_are_written_with_their_cache_control(admin_client, s3_storage, s3_endpoint):
+    """Media (uploads under server-made names, hashed thumbnails): a year, immutable; documents: no-store."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import storages
+
+    from mediadmin.storages_s3 import IMMUTABLE, NOT_STORED
+
+    assert _add(admin_client).status_code == 302
+    media = s3_storage("media/product_images/") + s3_storage("media/product_gallery/") + s3_storage("media/cache/")
+    assert len(media) >= 4  # main image, gallery image and at least one thumbnail of each
+    assert {_head(s3_endpoint, "default", key)["CacheControl"] for key in media} == {IMMUTABLE}
+    private = s3_storage("private/")
+    assert len(private) == 2
+    assert {_head(s3_endpoint, "private", key)["CacheControl"] for key in private} == {NOT_STORED}
+    quarantined = storages["default"].save(".trash/batch/product_images/x.jpg", ContentFile(b"x"))
+    assert _head(s3_endpoint, "default", f"media/{quarantined}")["CacheControl"] == NOT_STORED
+
+
+def test_a_presigned_download_asks_s3_for_name_type_and_no_caching(admin_client, s3_storage):
+    """Followed with requests: S3 answers with the headers the signed URL asked for."""
+    import requests
+    from django.utils.http import content_disposition_header
+
+    product = Product.objects.create(name="Names", slug="names")
+    url = reverse("admin:mediadmin_product_upload", args=[product.pk, "documents"])
+    cases = [(factories.pdf_upload("Prüfbericht März.pdf"), "Prüfbericht März.pdf", "application/pdf"),
+             (factories.SimpleUploadedFile("price list.bat", b"item,price\nlamp,3\n"), "price list.txt",
+              "text/plain")]
+    for upload, name, content_type in cases:
+        assert admin_client.post(url, {"file": upload}).status_code == 201, name
+        doc = ProductDocument.objects.get(original_name=upload.name)
+        redirect = admin_client.get(doc.file.url)
+        assert redirect.status_code == 302 and redirect["X-Content-Type-Options"] == "nosniff"
+        answer = requests.get(redirect["Location"], timeout=10)
+        assert answer.status_code == 200 and answer.content == doc.file.open("rb").read()
+        assert answer.headers["Content-Disposition"] == content_disposition_header(True, name)
+        assert answer.headers["Content-Type"] == content_type
+        assert answer.headers["Cache-Control"] == "private, no-store"
+    assert "filename*=utf-8''Pr%C3%BCfbericht%20M%C3%A4rz.pdf" in content_disposition_header(
+        True, "Prüfbericht März.pdf")
+
+
+def test_custom_domain_urls_carry_the_key_so_the_cdn_origin_is_the_bucket_root(s3_storage):
+    """docs/deployment.md: the CDN's origin is the bucket root, not the media/ prefix."""
+    from mediadmin.storages_s3 import MediaS3Storage
+
+    storage = MediaS3Storage(custom_domain="media.shop.example.com")
+    assert storage.url("product_images/lamp-abcd1234.jpg") == (
+        "https://media.shop.example.com/media/product_images/lamp-abcd1234.jpg")

@@ -27,6 +27,7 @@ INTERNALS = [(owner, attr, params, ADAPTER) for owner, attr, params in sorl_adap
     (PIL_ENGINE, "_get_exif_orientation", ["self", "image"], ENGINE),
     (PIL_ENGINE, "_orientation", ["self", "image"], ENGINE),
     (PIL_ENGINE, "_scale", ["self", "image", "width", "height"], ENGINE),
+    (PIL_ENGINE, "_get_raw_data", ["self", "image", "format_", "quality", "image_info", "progressive"], ENGINE),
     (PIL_ENGINE, "flip_dimensions", ["self", "image", "geometry", "options"], ENGINE),
     (PIL_ENGINE, "get_image_ratio", ["self", "image", "options"], ENGINE),
     (PIL_ENGINE, "create", ["self", "image", "geometry", "options"], ENGINE),

@@ -143,3 +143,39 @@ def test_camera_jpegs_opened_as_mpo_are_drafted_too():
     assert engine._draft(image, (100, 100), options).size == (400, 300)
     thumb = make(Engine(), buf.getvalue(), "100x100", crop="center")
     assert thumb.size == (100, 100) and thumb.getpixel((50, 50))[0] > 200  # the main image, red
+
+
+def _zlib_flevel(png):
+    """The compression-level class a PNG's first IDAT announces (0 fastest ... 3 maximum)."""
+    start = png.index(b"IDAT") + 4
+    return png[start + 1] >> 6
+
+
+@pytest.mark.parametrize("level, flevel", [(None, 3), (1, 0), (3, 1), (9, 3)])
+def test_png_thumbnails_use_the_configured_zlib_level_and_keep_every_pixel(media_root, settings, level, flevel):
+    from PIL import ImageCms
+
+    source = Image.new("RGBA", (300, 200), (10, 120, 200, 255))
+    source.paste((0, 0, 0, 0), (0, 0, 150, 200))
+    buf = io.BytesIO()
+    source.save(buf, "PNG", icc_profile=ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
+    settings.MEDIADMIN_PNG_COMPRESS_LEVEL = level
+    thumb = get_thumbnail(_stored(media_root, f"level-{level}.png", buf.getvalue()), "150x100")
+    data = (media_root / thumb.name).read_bytes()
+    assert _zlib_flevel(data) == flevel  # sorl's own optimize=1 is zlib's maximum class
+    with Image.open(io.BytesIO(data)) as img:
+        assert (img.format, img.mode, img.size) == ("PNG", "RGBA", (150, 100))
+        assert img.info.get("icc_profile")
+        assert img.getpixel((10, 50)) == (0, 0, 0, 0) and img.getpixel((140, 50)) == (10, 120, 200, 255)
+
+
+def test_a_png_compress_level_outside_zlibs_range_is_a_system_check_error(settings):
+    from mediadmin import checks
+
+    assert checks.check_png_compress_level(None) == []
+    settings.MEDIADMIN_PNG_COMPRESS_LEVEL = None
+    assert checks.check_png_compress_level(None) == []
+    for wrong in (10, "fast"):
+        settings.MEDIADMIN_PNG_COMPRESS_LEVEL = wrong
+        [error] = checks.check_png_compress_level(None)
+        assert error.id == "mediadmin.E011"

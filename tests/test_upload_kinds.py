@@ -126,6 +126,7 @@ def test_the_bulk_page_hands_the_form_names_and_the_csv_header_to_the_js(admin_c
     target_choices = dict(BulkUploadForm().fields[root["data-target-field"]].choices)
     assert root["data-one-product"] in target_choices
     assert json.loads(root["data-csv-header"]) == presenters.CSV_HEADER
+    assert json.loads(root["data-csv-formula-start"]) == list(presenters.CSV_FORMULA_START)
     no_js_csv = presenters.outcomes_csv([uploads.UploadOutcome("unmatched", "x.pdf", "none")])
     assert next(csv.reader(io.StringIO(no_js_csv))) == presenters.CSV_HEADER
     assert int(root["data-match-chunk"]) > 0
@@ -134,7 +135,8 @@ def test_the_bulk_page_hands_the_form_names_and_the_csv_header_to_the_js(admin_c
 def test_one_accept_rule_for_every_image_input(settings):
     assert ImagePreviewWidget().attrs["accept"] == upload_kinds.image_accept()
     assert ProductForm().fields["image"].widget.attrs["accept"] == upload_kinds.image_accept()
-    settings.MEDIADMIN_IMAGE_FORMATS = ["JPEG", "TIFF"]
-    assert upload_kinds.image_accept() == "image/jpeg,image/tiff"
+    assert upload_kinds.image_accept() == "image/jpeg,image/png,image/gif,image/webp"
+    settings.MEDIADMIN_IMAGE_FORMATS = ["JPEG", "TIFF", "MPO"]
+    assert upload_kinds.image_accept() == "image/jpeg,image/tiff,image/mpo"
     settings.MEDIADMIN_DOCUMENT_TYPES = ["pdf", "TXT"]
     assert upload_kinds.document_accept() == ".pdf,.txt"

@@ -169,6 +169,22 @@ def test_failed_admin_request_leaves_no_file(admin_client, settings, tmp_path, f
     assert files_in() == []
 
 
+def test_failed_admin_change_is_a_message_and_changes_nothing(admin_client, settings, tmp_path):
+    """The change view too: the document's storage fails, the page says so, the row is as it was."""
+    product = factories.product("Kept", with_image=False)
+    (tmp_path / "not-a-dir").write_text("x")
+    settings.MEDIADMIN_PRIVATE_ROOT = tmp_path / "not-a-dir" / "private"
+    data = {"name": "Renamed", "slug": product.slug, "sku": "", "description": "",
+            "document": factories.pdf_upload(),
+            "images-TOTAL_FORMS": "0", "images-INITIAL_FORMS": "0", "documents-TOTAL_FORMS": "0",
+            "documents-INITIAL_FORMS": "0", "_save": "Save"}
+    response = admin_client.post(reverse("admin:mediadmin_product_change", args=[product.pk]), data,
+                                 follow=True)
+    assert response.status_code == 200
+    assert "could not be stored" in response.content.decode()
+    product.refresh_from_db()
+    assert product.name == "Kept" and not product.document
+
 def test_storage_failure_on_the_staff_form_is_a_clear_error(admin_client, settings, tmp_path, files_in):
     (tmp_path / "not-a-dir").write_text("x")
     settings.MEDIA_ROOT = tmp_path / "not-a-dir" / "media"

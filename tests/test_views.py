@@ -94,3 +94,26 @@ def test_a_request_django_refuses_gets_the_sites_400_page(client):
     response = client.get("/", HTTP_HOST="evil.example")
     assert response.status_code == 400
     assert "could not be understood" in response.content.decode()
+
+
+def test_favicon_redirects_to_the_logo_and_pages_link_it(client, db):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith("mediadmin/img/logo.svg")
+    assert 'rel="icon"' in client.get("/").content.decode()
+    assert 'rel="icon"' in client.get("/admin/login/").content.decode()
+
+
+def test_the_staff_form_sets_sku_description_and_alt_text_and_shows_a_preview(admin_client, media_root):
+    page = admin_client.get(reverse("product_create")).content.decode()
+    for name in ("sku", "description", "image", "image_alt_text", "image_decorative", "document"):
+        assert f'name="{name}"' in page
+    assert "data-mediadmin-preview" in page and "mediadmin/js/image-preview.js" in page
+    data = {"name": "Kettle", "sku": "KT-9", "description": "Copper, 1.5 l.",
+            "image": factories.image_upload("kettle.jpg"), "image_alt_text": "A copper kettle"}
+    assert admin_client.post(reverse("product_create"), data).status_code == 302
+    product = Product.objects.get()
+    assert (product.sku, product.description, product.image_alt_text) == ("KT-9", "Copper, 1.5 l.", "A copper kettle")
+    edit = admin_client.get(reverse("product_edit", args=[product.slug])).content.decode()
+    assert "mediadmin-current" in edit  # the stored image's thumbnail
+    taken = admin_client.post(reverse("product_create"), {"name": "Other", "sku": "KT-9"})
+    assert taken.status_code == 400 and "already exists" in taken.content.decode()

@@ -26,17 +26,24 @@ INLINES = {
 
 
 def upload(slugs):
-    """Add one product per slug through the admin's add form: a main image and a gallery image."""
+    """Add one product per slug through the admin's add form: a main image and a gallery image.
+
+    "Save and continue editing", followed: the change page shown right after the upload renders
+    the new images' placeholders, which must not queue their tasks a second time.
+    """
+    settings.MEDIADMIN_THUMBNAIL_MAKE_IN_REQUEST = False  # as documented for a site with a worker
     user = get_user_model().objects.create_superuser("worker-test", "w@example.com", "unused-password-9")
     client = Client()
     client.force_login(user)
+    placeholders = {}
     for slug in slugs:
-        data = {**INLINES, "name": slug, "slug": slug, "sku": "", "description": "", "_save": "Save",
+        data = {**INLINES, "name": slug, "slug": slug, "sku": "", "description": "", "_continue": "Save",
                 "image": factories.image_upload(f"{slug}.jpg"),
                 "images-0-image": factories.image_upload(f"{slug}-g.png", "PNG")}
-        response = client.post(reverse("admin:mediadmin_product_add"), data)
-        assert response.status_code == 302, response.content.decode()[:2000]
-    _print_state()
+        response = client.post(reverse("admin:mediadmin_product_add"), data, follow=True)
+        assert response.status_code == 200 and response.redirect_chain, response.content.decode()[:2000]
+        placeholders[slug] = response.content.decode().count(thumbnails.PLACEHOLDER)
+    _print_state(placeholders=placeholders)
 
 
 def delete_source(slug):

@@ -10,6 +10,7 @@ from .product import ProductAdmin
 admin.site.site_header = _("mediadmin")
 admin.site.site_title = _("mediadmin")
 admin.site.index_title = _("Products and their files")
+admin.site.index_template = "admin/mediadmin/index.html"  # adds the missing-alt-text count
 
 admin.site.register(Product, ProductAdmin)
 admin.site.register(ProductImage, ProductImageAdmin)

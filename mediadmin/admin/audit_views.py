@@ -1,8 +1,10 @@
-"""Admin views of the storage audit: the report page, quarantine, restore and purge."""
-from django.conf import settings
+"""Admin views of the storage audit: the report page, quarantine, restore and purge.
+
+Reads come from mediadmin.audit, moves from mediadmin.services.trash. A storage that refuses
+or cannot be reached (StorageUnavailable, already logged) is an error on the page, never a 500.
+"""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.files.storage import storages
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -11,18 +13,14 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from .. import audit, permissions
+from ..services import trash as trash_service
 
 SHOWN = 500  # rows per list on the page; the command lists everything
 
 
-def audit_aliases():
-    """STORAGES aliases the page can audit: every one but the static files."""
-    return [alias for alias in settings.STORAGES if alias != "staticfiles"]
-
-
 def _alias(request):
     alias = request.POST.get("storage") or request.GET.get("storage") or "default"
-    return alias if alias in audit_aliases() else "default"
+    return alias if alias in audit.audited_aliases() else "default"
 
 
 @require_http_methods(["GET", "POST"])
@@ -44,16 +42,20 @@ def storage_audit(request, model_admin):
 
 def _context(request, model_admin, alias):
     context = {**model_admin.admin_site.each_context(request), "opts": model_admin.model._meta,
-               "title": _("Storage audit"), "alias": alias, "aliases": audit_aliases(), "shown": SHOWN}
+               "title": _("Storage audit"), "alias": alias, "aliases": audit.audited_aliases(), "shown": SHOWN}
     try:
+        storage = audit.storage_for(alias)
         report = audit.audit(alias)
+        trash_batches = audit.batches(audit.trash_for(storage, alias))
     except audit.UnsafeRoot as exc:
         return {**context, "refused": exc}
+    except audit.StorageUnavailable as exc:
+        return {**context, "storage_error": exc}
     grace = audit.orphan_grace()
     moving = {f.name for f, _k, _s in report.candidates(grace)}
     return {**context, "report": report, "grace_hours": grace / 3600, "movable": moving,
             "orphans": report.orphans[:SHOWN], "thumbnails": report.thumbnails[:SHOWN],
-            "batches": audit.batches(audit.trash_for(storages[alias])),
+            "batches": trash_batches,
             "folders": sorted(report.folders.items()), "fields": sorted(report.fields.items())}
 
 
@@ -64,7 +66,7 @@ def _act(request, alias):
             return _quarantine(request, alias)
         if action in ("restore", "purge"):
             return _batch_action(request, alias, action)
-    except audit.UnsafeRoot as exc:
+    except (audit.UnsafeRoot, audit.StorageUnavailable) as exc:
         return messages.error(request, str(exc))
     except ValueError as exc:
         return messages.error(request, str(exc))
@@ -75,7 +77,7 @@ def _quarantine(request, alias):
     names = request.POST.getlist("name")
     if not names:
         return messages.warning(request, _("Select the files to move to the trash first."))
-    result = audit.quarantine_orphans(audit.audit(alias), alias=alias, names=names)
+    result = trash_service.quarantine_orphans(audit.audit(alias), alias=alias, names=names)
     if result.done:
         messages.success(request, ngettext(
             "Moved %(count)d file into trash batch %(batch)s; restore it below if needed.",
@@ -95,9 +97,9 @@ def _batch_action(request, alias, action):
     batch = request.POST.get("batch", "")
     try:
         if action == "purge":
-            audit.purge(audit.trash_for(storage), batch=batch, alias=alias)
+            trash_service.purge(audit.trash_for(storage, alias), batch=batch, alias=alias)
             return messages.success(request, _("Trash batch %(batch)s deleted for good.") % {"batch": batch})
-        result = audit.restore(storage, batch, alias=alias)
+        result = trash_service.restore(storage, batch, alias=alias)
     except audit.UnknownBatch as exc:
         raise Http404(str(exc))
     except audit.BatchRefused as exc:

@@ -1,11 +1,10 @@
 """Admins for gallery images and documents on their own (search, filters, where they belong)."""
-from django.contrib import admin
-from django.template.defaultfilters import filesizeformat
+from django.contrib import messages
 from django.utils.translation import gettext_lazy as _
 
-from .. import services
+from .. import alt_text, services
+from .filters import GalleryMissingAltTextFilter
 from .inlines import ProductDocumentInline
-from .recovery import RecoverableAdmin
 from .mixins import (
     ImagePreviewAdminMixin,
     StorageErrorAdminMixin,
@@ -13,6 +12,7 @@ from .mixins import (
     thumbnail_column,
     where_used_column,
 )
+from .recovery import RecoverableAdmin
 
 
 class ProductImageAdmin(ThumbnailColumnsMixin, StorageErrorAdminMixin, ImagePreviewAdminMixin,
@@ -23,6 +23,7 @@ class ProductImageAdmin(ThumbnailColumnsMixin, StorageErrorAdminMixin, ImagePrev
     list_display = ("image_thumbnail", "__str__", "product", "position", "width", "height", "uploaded_by",
                     "uploaded_at")
     list_select_related = ("product", "uploaded_by")
+    list_filter = (GalleryMissingAltTextFilter,)
     search_fields = ("alt_text", "image", "product__name", "product__sku")
     autocomplete_fields = ("product",)
     readonly_fields = ("width", "height", "uploaded_by", "uploaded_at", "used_by")
@@ -30,8 +31,12 @@ class ProductImageAdmin(ThumbnailColumnsMixin, StorageErrorAdminMixin, ImagePrev
     used_by = where_used_column("image")
 
     def save_model(self, request, obj, form, change):
-        """Save through the service: thumbnails after commit, the uploader and the history line."""
+        """Save through the service (thumbnails after commit, uploader, history line), then warn when
+        the image has neither alt text nor the decorative mark."""
         services.gallery_image_save(image=obj, user=request.user)
+        message = alt_text.gallery_warning(obj)
+        if message:
+            self.message_user(request, message, messages.WARNING)
 
 
 class ProductDocumentAdmin(StorageErrorAdminMixin, RecoverableAdmin):
@@ -47,12 +52,8 @@ class ProductDocumentAdmin(StorageErrorAdminMixin, RecoverableAdmin):
     readonly_fields = ("download", "original_name", "size_display", "content_type", "sha256",
                        "uploaded_by", "uploaded_at", "used_by")
     download = ProductDocumentInline.download
+    size_display = ProductDocumentInline.size_display
     used_by = where_used_column("file")
-
-    @admin.display(description=_("Size"), ordering="size")
-    def size_display(self, obj):
-        """Human-readable size."""
-        return filesizeformat(obj.size) if obj.pk else "—"
 
     def save_model(self, request, obj, form, change):
         """Save through the service so size, type and checksum come from the file."""

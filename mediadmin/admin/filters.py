@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from .. import alt_text
 from ..models import ProductDocument
 
 
@@ -42,3 +43,22 @@ class HasDocumentsFilter(_YesNoFilter):
     def yes_q(self):
         """At least one document row."""
         return Q(Exists(ProductDocument.objects.filter(product=OuterRef("pk"))))
+
+
+class MissingAltTextFilter(_YesNoFilter):
+    """Products whose main image or a gallery image has neither alt text nor the decorative mark."""
+
+    title = _("missing alt text")
+    parameter_name = "missing_alt"
+
+    def yes_q(self):
+        """The alt-text rule (mediadmin.alt_text)."""
+        return alt_text.product_missing_q()
+
+
+class GalleryMissingAltTextFilter(MissingAltTextFilter):
+    """Gallery images with neither alt text nor the decorative mark."""
+
+    def yes_q(self):
+        """The alt-text rule (mediadmin.alt_text)."""
+        return alt_text.gallery_image_missing_q()

@@ -1,5 +1,6 @@
 """Forms of the extra admin views: the bulk upload page."""
 from django import forms
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Product, ProductDocument
@@ -40,3 +41,21 @@ class BulkUploadForm(forms.Form):
         if self.cleaned_data["target"] == ONE_PRODUCT:
             return self.cleaned_data["product"]
         return matches.get(filename)
+
+
+
+class LabelledRowFormSet(BaseInlineFormSet):
+    """Inline rows whose inputs are named for screen readers: "Alt text (photo.jpg)".
+
+    A tabular inline shows each field's label once, as a column heading, which assistive
+    technology does not tie to the inputs below it; each input (the delete box too, which the
+    formset adds after the form is made) gets its column's label and its row.
+    """
+
+    def add_fields(self, form, index):
+        """Add the formset's own fields, then label every visible input with its column and row."""
+        super().add_fields(form, index)
+        row = str(form.instance) if form.instance.pk else _("new row")
+        for field in form.fields.values():
+            if not field.widget.is_hidden:
+                field.widget.attrs.setdefault("aria-label", f"{field.label} ({row})")

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import permissions, upload_kinds
 from ..models import ProductDocument, ProductImage
+from .forms import LabelledRowFormSet
 from .mixins import ImagePreviewAdminMixin
 
 
@@ -13,6 +14,7 @@ class UploadKindInlineMixin:
     """New rows (and the drop zone) follow permissions.may_add_files for the inline's upload kind."""
 
     upload_kind = None
+    formset = LabelledRowFormSet  # inputs named for screen readers (a table heading is not a label)
 
     def has_add_permission(self, request, obj=None):
         """May the user add files of this kind (the same rule as the upload endpoints)."""
@@ -55,7 +57,7 @@ class ProductDocumentInline(UploadKindInlineMixin, admin.TabularInline):
             return "—"
         return render_to_string("mediadmin/admin/download_link.html", {"document": obj})
 
-    @admin.display(description=_("Size"))
+    @admin.display(description=_("Size"), ordering="size")
     def size_display(self, obj):
         """Human-readable size."""
         return filesizeformat(obj.size) if obj.pk else "—"

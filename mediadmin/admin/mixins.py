@@ -12,6 +12,17 @@ from ..fields import StorageWriteError
 from ..widgets import ImagePreviewWidget
 
 
+# Django admin hooks used here and why. Documented hooks wherever one exists: get_form and
+# InlineModelAdmin.get_formset (the preview widget), add_view and change_view (storage errors),
+# get_changelist (the thumbnail-prefetching ChangeList). Two undocumented internals remain, each
+# because no documented hook sees the objects a page is about to show:
+# - ModelAdmin.get_inline_formsets: the one place holding the inline formsets' stored rows before
+#   they render (get_formset_kwargs only passes a queryset, which the formset filters again into
+#   new instances, so thumbnails prefetched there would be lost);
+# - ChangeList.get_results: the one place where the changelist's page of rows is known.
+# A Django upgrade that changes either fails the query-count tests of those pages (tests/test_thumbnails.py).
+
+
 class ImagePreviewAdminMixin:
     """Use ImagePreviewWidget for every models.ImageField of a ModelAdmin or inline.
 
@@ -22,11 +33,18 @@ class ImagePreviewAdminMixin:
     image_preview_size = "admin_inline"
     image_preview_sizes = {}
 
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        """Give ImageFields the preview widget."""
-        if isinstance(db_field, models.ImageField):
-            kwargs["widget"] = ImagePreviewWidget(size_name=self.preview_size(db_field.name))
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
+    def get_form(self, request, obj=None, **kwargs):
+        """A ModelAdmin's form, its ImageFields with the preview widget."""
+        return super().get_form(request, obj, **self._with_preview_widgets(kwargs))
+
+    def get_formset(self, request, obj=None, **kwargs):
+        """An inline's formset, its ImageFields with the preview widget."""
+        return super().get_formset(request, obj, **self._with_preview_widgets(kwargs))
+
+    def _with_preview_widgets(self, kwargs):
+        previews = {field.name: ImagePreviewWidget(size_name=self.preview_size(field.name))
+                    for field in self.model._meta.concrete_fields if isinstance(field, models.ImageField)}
+        return {**kwargs, "widgets": {**previews, **(kwargs.get("widgets") or {})}}
 
     def preview_size(self, field_name):
         """The named thumbnail size of an image field's preview."""
@@ -47,28 +65,29 @@ class ImagePreviewAdminMixin:
 class StorageErrorAdminMixin:
     """Show a storage failure (disk full, read-only, S3 error) as a message, not a 500.
 
-    The transaction has rolled back, so no row was written, and the files stored
-    before the failure are deleted at the end of the request (filesafety).
+    So does a ValidationError raised while saving (a file field's pre_save refusing a file the
+    form let through). The add and change views run in a transaction that has rolled back by
+    then, so no row was written, and the files stored before the failure are deleted at the
+    end of the request (filesafety).
     """
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        """Run the normal change form; turn StorageWriteError into an error message.
+    def add_view(self, request, form_url="", extra_context=None):
+        """The normal add page; a storage failure while saving becomes an error message."""
+        return self._storage_errors_as_messages(request, super().add_view, request, form_url, extra_context)
 
-        So does a ValidationError raised while saving (a file field's pre_save refusing a
-        file the form let through): the transaction has rolled back all the same.
-        """
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The normal change page; a storage failure while saving becomes an error message."""
+        return self._storage_errors_as_messages(
+            request, super().change_view, request, object_id, form_url, extra_context)
+
+    def _storage_errors_as_messages(self, request, view, *args):
         try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
+            return view(*args)
         except StorageWriteError as exc:
             self.message_user(request, str(exc), messages.ERROR)
         except ValidationError as exc:
             self.message_user(request, " ".join(str(m) for m in exc.messages), messages.ERROR)
         return HttpResponseRedirect(request.get_full_path())
-
-
-def render_thumbnail(field_file, size_name="admin_list", alt=""):
-    """HTML of a thumbnail <img> (or the placeholder) from a template."""
-    return _render(thumbnails.thumbnail(field_file, size_name), size_name, alt)
 
 
 def _render(thumb, size_name, alt):

@@ -13,10 +13,11 @@ from .. import filenames, thumbnails, upload_kinds
 from ..models import ProductDocument
 from .forms import ONE_PRODUCT
 
-# The columns of the summary CSV: written here without JavaScript, and by bulk-upload.js
-# from data-csv-header (bulk_page_data), so both files have the same columns.
+# The columns of the summary CSV and the first characters that make a cell a spreadsheet formula:
+# the CSV is written here without JavaScript, and by bulk-upload.js from data-csv-header and
+# data-csv-formula-start (bulk_page_data), so both files have the same columns and the same guard.
 CSV_HEADER = ["file", "status", "product_sku", "product_name", "message"]
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 STATUS_LABELS = {"uploaded": _("Uploaded"), "duplicate": _("Duplicate"), "refused": _("Refused"),
                  "unmatched": _("Unmatched"), "failed": _("Failed")}
 
@@ -40,6 +41,7 @@ def _row_json(obj):
     dimensions = f"{obj.width} × {obj.height}"
     return {"id": obj.pk, "kind": "image", "name": filenames.basename(obj.image.name),
             "size": dimensions, "dimensions": dimensions, "position": obj.position, "alt_text": obj.alt_text,
+            "decorative": str(_("Yes") if obj.decorative else _("No")),
             "thumbnail_url": thumbnails.thumbnail_url(obj.image, "admin_inline"),
             "change_url": reverse("admin:mediadmin_productimage_change", args=[obj.pk])}
 
@@ -54,7 +56,7 @@ def outcome_json(outcome, request=None):
 def _safe_cell(value):
     # A cell starting like a formula would run in a spreadsheet (CSV injection).
     value = str(value)
-    return "'" + value if value.startswith(_FORMULA_START) else value
+    return "'" + value if value.startswith(CSV_FORMULA_START) else value
 
 
 def outcomes_csv(outcomes) -> str:
@@ -108,4 +110,5 @@ def bulk_page_data(form, match_chunk):
             "match-url": reverse("admin:mediadmin_product_bulk_match"), "match-chunk": match_chunk,
             "max-bytes": max(k.max_bytes for k in upload_kinds.KINDS.values()),
             "form-fields": " ".join(form.fields), "target-field": "target", "one-product": ONE_PRODUCT,
-            "product-field": product_field, "csv-header": json.dumps(CSV_HEADER), **_request_params()}
+            "product-field": product_field, "csv-header": json.dumps(CSV_HEADER),
+            "csv-formula-start": json.dumps(CSV_FORMULA_START), **_request_params()}

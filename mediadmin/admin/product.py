@@ -3,15 +3,15 @@ from functools import partial
 
 from django.contrib import admin, messages
 from django.http import StreamingHttpResponse
-from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .. import archive, permissions, selectors, services
+from .. import alt_text, archive, permissions, selectors, services
 from ..models import ProductDocument, ProductImage
 from ..services import recovery
+from . import views
 from .audit_views import storage_audit
-from .filters import HasDocumentsFilter, HasImageFilter
+from .filters import HasDocumentsFilter, HasImageFilter, MissingAltTextFilter
 from .inlines import ProductDocumentInline, ProductImageInline
 from .mixins import (
     ImagePreviewAdminMixin,
@@ -20,7 +20,6 @@ from .mixins import (
     thumbnail_column,
 )
 from .recovery import RecoverableAdmin
-from .views import upload_urls
 
 # How the inlines' rows are saved: through their services, with the user (uploader, history).
 INLINE_SAVES = {
@@ -38,13 +37,13 @@ class ProductAdmin(ThumbnailColumnsMixin, StorageErrorAdminMixin, ImagePreviewAd
     list_display = ("image_thumbnail", "name", "sku", "image_count", "document_count", "created")
     list_display_links = ("image_thumbnail", "name")
     search_fields = ("name", "sku")
-    list_filter = (HasImageFilter, HasDocumentsFilter, "created")
+    list_filter = (HasImageFilter, HasDocumentsFilter, MissingAltTextFilter, "created")
     date_hierarchy = "created"
     list_per_page = 50
     prepopulated_fields = {"slug": ("name",)}
     fieldsets = (
         (None, {"fields": ("name", "slug", "sku", "description")}),
-        (_("Files"), {"fields": ("image", "document")}),
+        (_("Files"), {"fields": ("image", "image_alt_text", "image_decorative", "document")}),
     )
     inlines = (ProductImageInline, ProductDocumentInline)
     actions = ("regenerate_thumbnails", "download_files")
@@ -59,10 +58,20 @@ class ProductAdmin(ThumbnailColumnsMixin, StorageErrorAdminMixin, ImagePreviewAd
         js = ["mediadmin/js/image-preview.js", "mediadmin/js/bulk-upload.js"]
 
     def get_urls(self):
-        """Upload endpoints, bulk upload page and storage audit, ahead of the admin's catch-all URLs."""
-        audit = path("audit/", self.admin_site.admin_view(storage_audit), {"model_admin": self},
-                     name="mediadmin_product_audit")
-        return [audit, *upload_urls(self), *super().get_urls()]
+        """Storage audit, bulk upload page and upload endpoints, ahead of the admin's catch-all URLs.
+
+        Every extra view is wired one way (views.admin_url): admin_view() around a view taking
+        (request, model_admin, **URL kwargs), named admin:mediadmin_product_<action>.
+        """
+        url = partial(views.admin_url, self)
+        return [
+            url("audit/", storage_audit, "audit"),
+            url("bulk-upload/", views.bulk_upload_page, "bulk_upload"),
+            url("bulk-upload/file/", views.bulk_upload_file, "bulk_upload_file", answers_js=True),
+            url("bulk-upload/match/", views.bulk_match, "bulk_match", answers_js=True),
+            url("<path:object_id>/upload/<str:kind>/", views.upload_to_product, "upload", answers_js=True),
+            *super().get_urls(),
+        ]
 
     def get_readonly_fields(self, request, obj=None):
         """The product's own document is read-only without the document permissions."""
@@ -97,6 +106,13 @@ class ProductAdmin(ThumbnailColumnsMixin, StorageErrorAdminMixin, ImagePreviewAd
     def save_model(self, request, obj, form, change):
         """Save through the service, which schedules thumbnails after commit and records the files."""
         services.product_save(product=obj, user=request.user)
+
+    def save_related(self, request, form, formsets, change):
+        """Save the inlines, then warn when an image of the product still lacks alt text."""
+        super().save_related(request, form, formsets, change)
+        message = alt_text.warning(form.instance)
+        if message:
+            self.message_user(request, message, messages.WARNING)
 
     def save_formset(self, request, form, formset, change):
         """Save inline rows through their services; deleted rows go recoverably (files to the trash)."""

@@ -1,7 +1,9 @@
 """Extra admin views of products: one-file upload endpoints, the bulk upload page, file matching.
 
-Each view checks permissions, calls the services in mediadmin.services.uploads and turns the outcome
-into JSON (for bulk-upload.js) or a page (without JavaScript). No business logic here.
+Each takes (request, model_admin, **URL kwargs) and is wired by admin_url() in
+ProductAdmin.get_urls(), like the storage audit (audit_views). Each view checks permissions,
+calls the services in mediadmin.services.uploads and turns the outcome into JSON (for
+bulk-upload.js) or a page (without JavaScript). No business logic here.
 """
 import json
 from functools import update_wrapper
@@ -28,12 +30,26 @@ def _forbidden(message=_("You are not allowed to upload files here.")):
     return JsonResponse({"status": "forbidden", "message": str(message)}, status=403)
 
 
-def _json_view(model_admin, view):
+def admin_url(model_admin, route, view, action, *, answers_js=False):
+    """One extra admin URL of `model_admin`: admin_view() around `view(request, model_admin, **URL kwargs)`.
+
+    The one way every extra admin view is wired (ModelAdmin.get_urls): model_admin reaches the
+    view as a URL kwarg, the URL name is `<app>_<model>_<action>` (admin:mediadmin_product_audit).
+    Endpoints that answer bulk-upload.js (answers_js) take POST only and answer a request
+    without admin access with a JSON 403 instead of the login page.
+    """
+    site = model_admin.admin_site
+    wrapped = _json_view(site, view) if answers_js else site.admin_view(view)
+    name = f"{model_admin.opts.app_label}_{model_admin.opts.model_name}_{action}"
+    return path(route, wrapped, {"model_admin": model_admin}, name=name)
+
+
+def _json_view(site, view):
     """admin_view for XHR endpoints: 403 JSON instead of a login redirect for non-staff."""
-    admin_view = model_admin.admin_site.admin_view(require_POST(view))
+    admin_view = site.admin_view(require_POST(view))
 
     def wrapper(request, *args, **kwargs):
-        if not model_admin.admin_site.has_permission(request):
+        if not site.has_permission(request):
             return _forbidden()
         return admin_view(request, *args, **kwargs)
     return update_wrapper(wrapper, view)
@@ -53,7 +69,7 @@ def _visibility(request) -> str | None:
     return value if value in ProductDocument.Visibility.values else None
 
 
-def upload_to_product(model_admin, request, object_id, kind):
+def upload_to_product(request, model_admin, object_id, kind):
     """One file (parameter upload_kinds.FILE_PARAM) into a product's documents or gallery."""
     if upload_kinds.get(kind) is None:
         raise Http404
@@ -71,7 +87,7 @@ def upload_to_product(model_admin, request, object_id, kind):
     return _outcome_response(request, outcome)
 
 
-def bulk_upload_file(model_admin, request):
+def bulk_upload_file(request, model_admin):
     """One file of the bulk page: to the chosen product or the one its SKU names."""
     if not permissions.may_add_any_files(request.user):
         return _forbidden()
@@ -99,7 +115,7 @@ def _bulk_one(request, form, uploaded_file, matches):
                                visibility=form.cleaned_data["visibility"])
 
 
-def bulk_match(model_admin, request):
+def bulk_match(request, model_admin):
     """Which product each file name goes to by its SKU (JSON {"names": [...]} in, matches out)."""
     if not permissions.may_add_any_files(request.user):
         return _forbidden()
@@ -114,7 +130,7 @@ def bulk_match(model_admin, request):
     return JsonResponse({"matches": {n: presenters.product_json(p) for n, p in matches.items()}})
 
 
-def bulk_upload_page(model_admin, request):
+def bulk_upload_page(request, model_admin):
     """The bulk upload page; without JavaScript its form uploads every file in one POST."""
     if not permissions.may_add_any_files(request.user):
         return TemplateResponse(request, "admin/mediadmin/product/bulk_upload.html",
@@ -143,20 +159,3 @@ def _page_context(model_admin, request, form):
         "media": model_admin.media,
     }
 
-
-def upload_urls(model_admin):
-    """URL patterns of the upload views, to put before the ModelAdmin's own."""
-    def wrap(view, json_view=True):
-        def bound(request, *args, **kwargs):
-            return view(model_admin, request, *args, **kwargs)
-        update_wrapper(bound, view)
-        return _json_view(model_admin, bound) if json_view else model_admin.admin_site.admin_view(bound)
-
-    info = model_admin.opts.app_label, model_admin.opts.model_name
-    return [
-        path("bulk-upload/", wrap(bulk_upload_page, json_view=False), name="%s_%s_bulk_upload" % info),
-        path("bulk-upload/file/", wrap(bulk_upload_file), name="%s_%s_bulk_upload_file" % info),
-        path("bulk-upload/match/", wrap(bulk_match), name="%s_%s_bulk_match" % info),
-        path("<path:object_id>/upload/<str:kind>/", wrap(upload_to_product),
-             name="%s_%s_upload" % info),
-    ]

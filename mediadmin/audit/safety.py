@@ -8,6 +8,7 @@ from django.core.files.storage import FileSystemStorage, storages
 from django.utils.translation import gettext_lazy as _
 
 from .references import storage_key
+from .trash import trash_for
 
 # Files whose presence says "this is a project or a home folder, not uploaded media".
 PROJECT_MARKERS = ("manage.py", ".git", "pyproject.toml", "setup.py", "requirements.txt")
@@ -107,3 +108,21 @@ def _inside(mine, theirs):
         if inner and (not outer or inner.startswith(outer + "/")):
             return inner[len(outer) + 1:] if outer else inner
     return None
+
+
+def public_trash(alias, storage):
+    """The bucket prefix of the trash of `alias` when the public can read it, else None.
+
+    Public means: under the media storage's prefix (the one the documented bucket policy makes
+    readable to anyone), or in a storage that hands out unsigned URLs. Local disk: None (the
+    web server's rules decide, docs/deployment.md).
+    """
+    trash = trash_for(storage, alias)
+    key = storage_key(trash.storage)
+    if key[0] != "bucket":
+        return None
+    where = "/".join(p for p in (key[3], trash.prefix.strip("/")) if p) + "/"
+    media = storage_key(storages["default"])
+    under_media = media[0] == "bucket" and media[1:3] == key[1:3] and where.startswith(
+        (media[3] + "/") if media[3] else "")
+    return where if under_media or not getattr(trash.storage, "querystring_auth", True) else None

@@ -1,18 +1,15 @@
 """The storage scan: orphans, stale thumbnails, missing files and totals, in one pass each."""
 import contextlib
 import fnmatch
-import gc
 import re
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from itertools import compress, repeat
-from operator import itemgetter
 
 from django.conf import settings
 
-from . import thumbs
-from .listing import StoredFile, existing, iter_batches, top_folder
+from . import speedups, thumbs
+from .listing import StoredFile, lister_for, top_folder
 from .references import RowRef, file_fields, referenced_rows, where_used
 
 PROGRESS_EVERY = 1000
@@ -26,8 +23,6 @@ SHARED_DETAIL = 200
 # and no query is made.
 RECHECK_SLACK = 3600
 RECHECK_CHUNK = 900  # names or pks per IN (...): under SQLite's default 999 parameters
-_NAME, _SIZE = itemgetter(0), itemgetter(1)  # of a listed (name, size, mtime)
-_NAME_OF_ROW = itemgetter(1)                  # of a (pk, name) row
 
 
 @dataclass
@@ -127,53 +122,41 @@ def ignore_patterns():
     return tuple(getattr(settings, "MEDIADMIN_AUDIT_IGNORE", (".gitkeep", "*/.gitkeep")))
 
 
+@speedups.paused_gc()
 def scan(storage, *, skip=(), progress=None, generic=False):
     """Scan `storage` against every FileField that uses it.
 
-    The listing starts first (on local disk, find runs in another process from here on),
-    the rows are read meanwhile, then the listing is consumed and matched. Rows read
-    before the listing ends may be out of date either way, so after the matching the
-    orphans that are recent enough (RECHECK_SLACK) and the rows whose file is missing are
-    asked about again. S3 and the Storage API walk list lazily, so there nothing overlaps;
-    they take the same path, which stays correct however long the listing takes.
+    The storage is listed by its backend (`listing.lister_for`; `generic` forces the plain
+    Storage API walk). The listing starts first (on local disk, find runs in another
+    process from here on), the rows are read meanwhile, then the listing is consumed and
+    matched. Rows read before the listing ends may be out of date either way, so after the
+    matching the orphans that are recent enough (RECHECK_SLACK) and the rows whose file is
+    missing are asked about again. S3 and the Storage API walk list lazily, so there
+    nothing overlaps; they take the same path, which stays correct however long the
+    listing takes.
     """
     report = Report(started=time.time())
-    with _no_cyclic_gc():
-        batches = iter_batches(storage, skip=skip, generic=generic)
-        try:
-            read_at = time.time()
-            fields = [_read_field(ref) for ref in file_fields(storage)]
-            present = _list(batches, report, progress)
-        finally:
-            batches.close()
-        unreferenced = _match(storage, report, present, fields)
-        _classify(storage, report, present, unreferenced, read_at - RECHECK_SLACK, fields)
+    lister = lister_for(storage, generic=generic)
+    with contextlib.closing(lister.batches(skip)) as batches:
+        read_at = time.time()
+        fields = [_read_field(ref) for ref in file_fields(storage)]
+        present = _list(batches, report, progress)
+    unreferenced = _match(lister, report, present, fields)
+    _classify(storage, report, present, unreferenced, read_at - RECHECK_SLACK, fields)
     report.finished = time.time()
     return report
-
-
-@contextlib.contextmanager
-def _no_cyclic_gc():
-    """Pause the cyclic collector while 100,000s of tuples are built; they hold no cycles."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _list(batches, report, progress):
     ignored = _ignore_matcher()
     present, folders, count, size = {}, defaultdict(lambda: [0, 0]), 0, 0
     for folder, batch in batches:
-        if ignored and any(map(ignored, map(_NAME, batch))):
+        if ignored and speedups.any_name(batch, ignored):
             kept = [f for f in batch if not ignored(f[0])]
             report.ignored += len(batch) - len(kept)
             batch = kept
-        present.update(zip(map(_NAME, batch), batch))
-        batch_size = sum(map(_SIZE, batch))
+        present.update(speedups.by_name(batch))
+        batch_size = speedups.total_size(batch)
         if folder is None:  # a mixed batch (a page of S3 keys)
             for f in batch:
                 _add(folders[top_folder(f[0])], 1, f[1])
@@ -208,15 +191,15 @@ def _read_field(ref):
     Done while find is still listing, so the names are ready when the listing ends.
     """
     rows = list(referenced_rows(ref))
-    names = list(map(_NAME_OF_ROW, rows))
+    names = speedups.row_names(rows)
     return ref, rows, names, set(names)
 
 
-def _match(storage, report, present, fields):
+def _match(lister, report, present, fields):
     """Per field: totals, missing files and shared names; return the listed names no row uses.
 
     `fields` holds what `_read_field` returned. Whole fields are matched against the
-    listing with set operations (in C), not row by row.
+    listing with set operations (in C), not row by row. `lister` lists the storage.
     """
     unreferenced, shared = None, set()
     for ref, rows, names, unique in fields:
@@ -224,9 +207,9 @@ def _match(storage, report, present, fields):
         found = len(names)  # rows whose file was listed
         if absent:
             unique -= absent
-            missing = list(compress(rows, map(absent.__contains__, names)))
+            missing = speedups.rows_named(rows, names, absent)
             found -= len(missing)
-            report.missing += _missing(storage, ref, missing, absent)
+            report.missing += _missing(lister, ref, missing, absent)
         if unreferenced is None:
             others = unreferenced = present.keys() - unique
         else:
@@ -241,7 +224,7 @@ def _match(storage, report, present, fields):
         report.fields[ref.label] = Totals(len(rows), size)
     # Who uses a shared file costs a query per field: detail the first ones, count them all.
     report.shared_count = len(shared)
-    report.shared = {name: where_used(storage, name) for name in sorted(shared)[:SHARED_DETAIL]}
+    report.shared = {name: where_used(lister.storage, name) for name in sorted(shared)[:SHARED_DETAIL]}
     return set(present) if unreferenced is None else unreferenced
 
 
@@ -251,16 +234,16 @@ def _bytes(names, present, total, others=None):
     `others` (the listed names not in `names`) is computed when not given.
     """
     if others is None and len(names) * 2 <= len(present):
-        return sum(map(_SIZE, map(present.__getitem__, names)))
+        return speedups.size_of(names, present)
     if others is None:
         others = present.keys() - names
-    return total - sum(map(_SIZE, map(present.__getitem__, others)))
+    return total - speedups.size_of(others, present)
 
 
-def _missing(storage, ref, rows, absent):
+def _missing(lister, ref, rows, absent):
     """(RowRef, name) of the `rows` whose file was not listed and is still not there."""
     # A file uploaded after its folder was listed looks missing: ask the storage again.
-    gone = absent - existing(storage, absent)
+    gone = absent - lister.existing(absent)
     rows = [row for row in rows if row[1] in gone]
     # A row read before the listing may have been deleted (or given another file) since,
     # its old file with it: keep only the rows that still hold the missing name. Asked for
@@ -292,26 +275,18 @@ def _referenced_now(names, refs):
 def _classify(storage, report, present, unreferenced, cutoff, fields):
     """Orphans and stale thumbnails; orphans modified at or after `cutoff` are re-checked."""
     cache = thumbs.prefix() if thumbs.stores_thumbnails(storage) else None
-    thumbnails = _starting_with(unreferenced, cache) if cache else set()
+    thumbnails = speedups.starting_with(unreferenced, cache) if cache else set()
     orphans = unreferenced - thumbnails
     recent = [name for name in orphans if present[name][2] >= cutoff]
     if recent:  # a row committed after the rows were read may use them
         orphans -= _referenced_now(recent, [field[0] for field in fields])
-    report.orphans = sorted(map(StoredFile._make, map(present.__getitem__, orphans)))
+    report.orphans = sorted(StoredFile._make(present[name]) for name in orphans)
     if cache:
         _classify_thumbnails(report, present, {f.name for f in report.orphans}, cache)
 
 
-def _starting_with(names, prefix):
-    """The names that start with `prefix` (str.startswith mapped in C, no Python loop).
-
-    `names` (a list, set or dict view) is iterated twice side by side, in the same order.
-    """
-    return set(compress(names, map(str.startswith, names, repeat(prefix))))
-
-
 def _classify_thumbnails(report, present, orphaned, cache):
-    cached = _starting_with(present.keys(), cache)
+    cached = speedups.starting_with(present.keys(), cache)
     if not cached:
         return
     sources = thumbs.thumbnail_sources()

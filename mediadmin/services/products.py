@@ -1,7 +1,7 @@
 """Writes of products and their gallery: saves that schedule thumbnails, and regeneration."""
 from django.utils import timezone
 
-from .. import thumbnails
+from .. import filenames, thumbnails
 from ..models import Product, ProductImage
 from . import activity, thumbnail_jobs
 from .documents import document_save
@@ -16,13 +16,24 @@ def product_save(*, product: Product, user=None, record: bool = True) -> Product
     thumbnails.schedule(), a transaction.on_commit callback, so the task is enqueued once the
     outermost transaction commits and never after a rollback. The save is claimed, so the
     post_save receiver (which covers saves that call no service) leaves it alone: one task
-    per new image. A newly stored image or document is put on record (activity) unless `record`
-    is False (load_demo).
+    per new image. A newly assigned document's client name is kept (product_fill_document_name).
+    A newly stored image or document is put on record (activity) unless `record` is False (load_demo).
     """
+    product_fill_document_name(product=product)
     pending = activity.pending_files(product) if record else []
     with atomic_write():
         thumbnail_jobs.save_and_schedule(product)
         activity.record_saved(pending, instance=product, user=user, product=product)
+    return product
+
+
+def product_fill_document_name(*, product: Product) -> Product:
+    """Remember the client's name of a newly assigned document (downloads use it); forget a cleared one's."""
+    field_file = product.document
+    if not field_file:
+        product.document_original_name = ""
+    elif not getattr(field_file, "_committed", True):
+        product.document_original_name = filenames.display_name(field_file.name)
     return product
 
 

@@ -5,7 +5,7 @@ an inline's delete box) goes through delete_recoverably(): it saves a version of
 product's version holds its gallery images and documents, models.py registers them), holds
 the row's files so django-cleanup leaves them alone (keep_held_file, called by the receiver),
 deletes the rows and, once the transaction commits, moves the files into one trash batch per
-deleted row and storage (audit.quarantine: a file another row still references never moves).
+deleted row and storage (services.trash.quarantine: a file another row still references never moves).
 
 recover() brings a deleted row back from its version: the rows and their relations first,
 then their files from the trash batches they went to (restored byte for byte under their
@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from .. import audit, thumbnails
 from ..audit.listing import StoredFile
 from ..models import FileEvent, Product, ProductDocument, ProductImage
-from . import activity
+from . import activity, trash
 from .transactions import atomic_write
 
 logger = logging.getLogger(__name__)
@@ -175,7 +175,7 @@ def _quarantine(alias, names):
         if storage.exists(name):
             stored = StoredFile(name, storage.size(name), storage.get_modified_time(name).timestamp())
             candidates.append((stored, "file", None))
-    result = audit.quarantine(storage, candidates, alias=alias)
+    result = trash.quarantine(storage, candidates, alias=alias)
     for name, reason in result.skipped:
         logger.info("Kept %s out of the trash: %s", name, reason)
     return result
@@ -238,7 +238,7 @@ def _restore_files(outcome):
         raise RecoveryRefused(_("These files are no longer in the trash (purged after the retention): "
                                 "%(names)s") % {"names": ", ".join(outcome.missing)})
     for alias, batch in batches:
-        result = audit.restore(audit.storage_for(alias), batch, alias=alias)
+        result = trash.restore(audit.storage_for(alias), batch, alias=alias)
         outcome.restored.extend(e["name"] for e in result.done)
 
 
@@ -246,7 +246,7 @@ def _batch_exists(alias, batch):
     if alias is None or batch is None:
         return False
     try:
-        audit.trash.checked_manifest(audit.trash_for(audit.storage_for(alias)), batch, alias)
+        audit.trash.checked_manifest(audit.trash_for(audit.storage_for(alias), alias), batch, alias)
     except audit.BatchRefused:
         return False
     return True

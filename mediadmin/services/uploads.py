@@ -82,7 +82,7 @@ def find_duplicate_image(*, product: Product, sha256: str, exclude_pk=None):
 
 
 def _fill_missing_image_hashes(product: Product, exclude_pk=None) -> None:
-    """Gallery rows saved without a hash (e.g. through the inline) get theirs computed once."""
+    """Rows stored before the image field filled the hash get theirs computed once, here."""
     for image in product.images.filter(sha256="").exclude(pk=exclude_pk):
         try:
             digest = stored_fingerprint(image.image.storage, image.image.name)[1]

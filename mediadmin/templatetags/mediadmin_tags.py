@@ -1,7 +1,7 @@
 """Template tags for named thumbnail sizes that never break a page."""
 from django import template
 
-from .. import permissions, thumbnails
+from .. import alt_text, permissions, thumbnails
 
 register = template.Library()
 
@@ -28,3 +28,12 @@ def may_add_product(user):
 def may_change_product(user, product=None):
     """permissions.may_change_product, for links to the staff form."""
     return permissions.may_change_product(user, product)
+
+
+@register.simple_tag
+def missing_alt_text_summary(user):
+    """{"main": n, "gallery": m} images lacking alt text, for users who may fix them; else None."""
+    if not permissions.may_change_product(user):
+        return None
+    main, gallery = alt_text.missing_counts()
+    return {"main": main, "gallery": gallery} if main or gallery else None

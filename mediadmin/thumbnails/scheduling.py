@@ -21,11 +21,17 @@ logger = logging.getLogger(__package__)
 
 
 def schedule(instance, field_name):
-    """Once the current transaction commits, enqueue the making of an image field's sizes."""
-    name = getattr(instance, field_name).name
-    if not name:
+    """Once the current transaction commits, enqueue the making of an image field's sizes.
+
+    The image is marked pending now (memo.mark_pending), so a page rendered in the same
+    request or response (the new row's placeholder) finds the task asked for and does not
+    queue a second one. If the queue refuses the task, pages ask again after PENDING_TIMEOUT.
+    """
+    field_file = getattr(instance, field_name)
+    if not field_file.name:
         return
-    args = (instance._meta.label, instance.pk, field_name, name)
+    memo.mark_pending(field_file)
+    args = (instance._meta.label, instance.pk, field_name, field_file.name)
     # robust: a queue that is down must not turn a committed upload into an error page.
     transaction.on_commit(lambda: _enqueue(*args), robust=True)
 
@@ -113,6 +119,7 @@ def regenerate_later(instance, field_name):
     """Drop an image field's thumbnails and enqueue their making now; the task's result, None on failure."""
     field_file = getattr(instance, field_name)
     delete_thumbnails(field_file)
+    memo.mark_pending(field_file)  # the next page's placeholder must not queue it again
     return _enqueue(instance._meta.label, instance.pk, field_name, field_file.name)
 
 

@@ -292,17 +292,19 @@
     });
   }
 
-  /* Bulk page: match names to products, upload the matched files, then offer a summary. */
-  function csvCell(value) {
+  /* Bulk page: match names to products, upload the matched files, then offer a summary.
+   * A CSV cell starting like a formula (data-csv-formula-start) would run in a spreadsheet. */
+  function csvCell(value, formulaStart) {
     let s = String(value === undefined || value === null ? "" : value);
-    if (/^[=+\-@\t\r]/.test(s)) s = "'" + s;
+    if (s && formulaStart.includes(s[0])) s = "'" + s;
     return /[",\n\r]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
   }
 
-  /* The columns come from the server (presenters.CSV_HEADER via data-csv-header): the same
-   * header as the CSV of the page without JavaScript. */
+  /* The columns and the formula guard come from the server (data-csv-header, data-csv-formula-start):
+   * the same as the CSV of the page without JavaScript. */
   function summaryCsv(root, queue) {
     const header = JSON.parse(root.dataset.csvHeader);
+    const formulaStart = JSON.parse(root.dataset.csvFormulaStart);
     const lines = [header];
     for (const i of queue.items) {
       const product = i.product || (i.result && i.result.product) || {};
@@ -310,7 +312,7 @@
         product_name: product.name || "", message: i.message || "" };
       lines.push(header.map((column) => row[column]));
     }
-    return lines.map((line) => line.map(csvCell).join(",")).join("\r\n") + "\r\n";
+    return lines.map((line) => line.map((cell) => csvCell(cell, formulaStart)).join(",")).join("\r\n") + "\r\n";
   }
 
   function showSummary(root, queue) {

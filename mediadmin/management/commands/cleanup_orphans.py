@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from ... import audit
 from ...progress import Progress
+from ...services import trash as trash_service
 
 
 def _when(epoch):
@@ -40,9 +41,17 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true", help="No progress on stderr.")
 
     def handle(self, *args, **options):
-        """Run the chosen mode; errors say what to do next."""
+        """Run the chosen mode; errors (a refused or unreachable storage too) say what to do next."""
         self.options = options
         storage = self._storage(options["storage"])
+        try:
+            return self._run(storage)
+        except audit.StorageUnavailable as exc:  # already logged; no traceback for the operator
+            self._end_progress()
+            raise CommandError(str(exc)) from None
+
+    def _run(self, storage):
+        options = self.options
         if options["restore"]:
             return self._emit(self._restore(storage, options["restore"]))
         if options["purge_trash"]:
@@ -62,8 +71,9 @@ class Command(BaseCommand):
                 "would_move": [{"name": f.name, "size": f.size, "kind": k} for f, k, _ in candidates]}
         self._print_report(report, candidates, older_than)
         if self.options["delete"]:
-            result = audit.quarantine_orphans(report, alias=self.options["storage"], older_than=older_than,
-                                              thumbnails=thumbs, progress=self._progress("Moving", len(candidates)))
+            result = trash_service.quarantine_orphans(
+                report, alias=self.options["storage"], older_than=older_than, thumbnails=thumbs,
+                progress=self._progress("Moving", len(candidates)))
             self._end_progress()
             data["moved"] = result.as_dict()
             self._print_moved(result)
@@ -74,7 +84,7 @@ class Command(BaseCommand):
     def _restore(self, storage, batch):
         alias = self.options["storage"]
         try:
-            result = audit.restore(storage, batch, alias=alias)
+            result = trash_service.restore(storage, batch, alias=alias)
         except audit.BatchRefused as exc:
             raise CommandError(f"{exc} List this storage's batches with --storage {alias} --list-trash.")
         for entry in result.done:
@@ -90,8 +100,8 @@ class Command(BaseCommand):
         alias = self.options["storage"]
         older_than = self._age(audit.trash_retention())
         try:
-            purged = audit.purge(audit.trash_for(storage), older_than=older_than, batch=self.options["batch"],
-                                 alias=alias)
+            purged = trash_service.purge(audit.trash_for(storage, alias), older_than=older_than,
+                                         batch=self.options["batch"], alias=alias)
         except audit.BatchRefused as exc:  # the same refusal as --restore, from the service
             raise CommandError(f"{exc} List this storage's batches with --storage {alias} --list-trash.")
         for b in purged:
@@ -100,7 +110,7 @@ class Command(BaseCommand):
         return {"purged": [b.as_dict() for b in purged]}
 
     def _list_trash(self, storage):
-        found = audit.batches(audit.trash_for(storage))
+        found = audit.batches(audit.trash_for(storage, self.options["storage"]))
         for b in found:
             self._say(f"  {b.id}  {_when(b.created)}  {b.count} files, {filesizeformat(b.bytes)}")
         self._say(f"{len(found)} trash batches." + (" Restore one with --restore BATCH." if found else ""))
@@ -135,6 +145,7 @@ class Command(BaseCommand):
     def _end_progress(self):
         if getattr(self, "_bar", None) is not None:
             self._bar.finish()
+            self._bar = None
 
     def _say(self, text=""):
         if not self.options["json"]:

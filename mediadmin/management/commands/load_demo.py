@@ -56,7 +56,7 @@ class Command(BaseCommand):
         product = Product(
             name=name, sku=sku, slug=slugify(name),
             description=f"{name}: demo product #{index + 1}, made by load_demo.",
-            image=self._image(name, index, SIZES[index % len(SIZES)]),
+            image=self._image(name, index, SIZES[index % len(SIZES)]), image_alt_text=f"{name}, main view",
         )
         product.full_clean()
         gallery = []

@@ -1,0 +1,227 @@
+"""Trash writes: orphans move into a batch, come back byte for byte, and go for good later.
+
+Every file is copied, checked and only then deleted; nothing is ever deleted outright. The
+read side (where the trash is, batches, manifests, the batch check) is mediadmin/audit/trash.py.
+A storage error (S3 refusing, no bucket, endpoint unreachable) raises StorageUnavailable with
+a plain message (mediadmin/storage_errors.py); a batch interrupted by one keeps a manifest of
+what already moved. No database row is written, so no transaction is opened here.
+"""
+import json
+import logging
+import secrets
+import shutil
+import time
+from dataclasses import dataclass, field
+
+from django.core.files.base import ContentFile, File
+from django.core.files.storage import FileSystemStorage
+from django.utils.translation import gettext as _
+
+from ..audit import orphan_grace, storage_for, thumbs
+from ..audit.references import is_referenced
+from ..audit.trash import batches, checked_manifest, iter_folder, read_manifest, trash_for
+from ..files import stored_fingerprint
+from ..storage_errors import is_storage_wide, storage_errors
+from ..thumbnails import sorl_adapter
+from . import activity
+
+logger = logging.getLogger(__name__)
+
+
+def new_batch_id(now=None):
+    """A sortable, unique batch id such as `20261124T182405Z-1a2b3c`."""
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(now or time.time()))
+    return f"{stamp}-{secrets.token_hex(3)}"
+
+
+def sha256_of(storage, name):
+    """SHA-256 hex digest of a stored file, read in chunks."""
+    return stored_fingerprint(storage, name)[1]
+
+
+def _copy(src, name, dst, dst_name):
+    with src.open(name, "rb") as fh:
+        return dst.save(dst_name, File(fh, name=dst_name.rsplit("/", 1)[-1]))
+
+
+@dataclass
+class MoveResult:
+    """What a quarantine or restore did: the batch, entries done and names skipped with why."""
+
+    batch: str
+    done: list = field(default_factory=list)
+    skipped: list = field(default_factory=list)  # (name, reason)
+
+    def as_dict(self):
+        """JSON-ready form."""
+        return {"batch": self.batch, "done": self.done,
+                "skipped": [{"name": n, "reason": r} for n, r in self.skipped]}
+
+
+def _still_needed(storage, name, kind, source):
+    if kind == "thumbnail":
+        return is_referenced(storage, source) if source else thumbs.is_known(name)
+    return is_referenced(storage, name)
+
+
+def _changed(storage, stored):
+    """True when the file is gone or was written again since the scan listed it."""
+    try:
+        mtime = storage.get_modified_time(stored.name).timestamp()
+    except (FileNotFoundError, OSError):
+        return True
+    return abs(mtime - stored.mtime) > 1.0  # S3's HEAD has whole seconds, its listing milliseconds
+
+
+def _move_one(storage, trash, batch, stored, kind, source):
+    """Copy, verify, re-check the database, then delete the original; the entry or a reason."""
+    if _still_needed(storage, stored.name, kind, source):
+        return None, "referenced"
+    if not storage.exists(stored.name) or _changed(storage, stored):
+        return None, "changed-or-gone"
+    checksum = sha256_of(storage, stored.name)
+    saved = _copy(storage, stored.name, trash.storage, trash.file_name(batch, stored.name))
+    if trash.storage.size(saved) != storage.size(stored.name):
+        trash.storage.delete(saved)
+        return None, "copy-failed"
+    if _still_needed(storage, stored.name, kind, source):  # a row may have appeared meanwhile
+        trash.storage.delete(saved)
+        return None, "referenced"
+    storage.delete(stored.name)
+    sorl_adapter.drop_entries(stored.name, storage)
+    return {"name": stored.name, "trash_name": saved, "size": stored.size, "mtime": stored.mtime,
+            "sha256": checksum, "kind": kind, "source": source}, None
+
+
+def _try_move(storage, trash, batch, candidate):
+    stored, kind, source = candidate
+    try:
+        return _move_one(storage, trash, batch, stored, kind, source)
+    except Exception as exc:
+        if is_storage_wide(exc):  # every other file would fail the same way: stop the batch
+            raise
+        logger.warning("Could not move %s to the trash", stored.name, exc_info=True)
+        return None, f"error: {exc}"  # one unreadable file must not stop the batch
+
+
+def quarantine(storage, candidates, *, alias="default", trash=None, progress=None):
+    """Move (StoredFile, kind, source) candidates into a new trash batch; never delete outright."""
+    trash = trash or trash_for(storage, alias)
+    result = MoveResult(new_batch_id())
+    with storage_errors(_("moving files to the trash"), trash.storage):
+        try:
+            for index, candidate in enumerate(candidates, 1):
+                entry, reason = _try_move(storage, trash, result.batch, candidate)
+                if entry:
+                    result.done.append(entry)
+                else:
+                    result.skipped.append((candidate[0].name, reason))
+                if progress:
+                    progress(index)
+        finally:
+            if result.done:
+                write_manifest(trash, result.batch, {"batch": result.batch, "created": time.time(),
+                                                     "storage": alias, "entries": result.done})
+                activity.record_trash(activity.TRASH_MOVE, [e["name"] for e in result.done], result.batch)
+    logger.info("Quarantined %d files into trash batch %s", len(result.done), result.batch)
+    return result
+
+
+def quarantine_orphans(report, *, alias="default", older_than=None, names=None, thumbnails=True,
+                       progress=None):
+    """Move a report's orphans (and stale thumbnails) past the grace period into a trash batch.
+
+    `names` limits the move to those files; each one is checked against the database again
+    right before it moves.
+    """
+    older_than = orphan_grace() if older_than is None else older_than
+    candidates = report.candidates(older_than, thumbnails=thumbnails)
+    if names is not None:
+        wanted = set(names)
+        candidates = [c for c in candidates if c[0].name in wanted]
+    return quarantine(storage_for(alias), candidates, alias=alias, progress=progress)
+
+
+def write_manifest(trash, batch, data):
+    """Write (or replace) a batch's manifest."""
+    name = trash.manifest_name(batch)
+    if trash.storage.exists(name):
+        trash.storage.delete(name)
+    trash.storage.save(name, ContentFile(json.dumps(data, indent=1).encode()))
+
+
+def _restore_one(storage, trash, entry):
+    name, trash_name = entry["name"], entry["trash_name"]
+    if not trash.storage.exists(trash_name):
+        return "gone-from-trash"
+    if storage.exists(name):
+        return "name-taken"
+    saved = _copy(trash.storage, trash_name, storage, name)
+    if saved != name or (entry.get("sha256") and sha256_of(storage, saved) != entry["sha256"]):
+        storage.delete(saved)
+        return "copy-failed"
+    trash.storage.delete(trash_name)
+    return None
+
+
+def restore(storage, batch, *, trash=None, alias=None):
+    """Put every file of a batch back under its original name; conflicts stay in the trash.
+
+    Refused (checked_manifest) for an unknown batch or one from another storage than `alias`.
+    """
+    trash = trash or trash_for(storage, alias or "default")
+    with storage_errors(_("restoring trash batch %(batch)s") % {"batch": batch}, trash.storage):
+        manifest = checked_manifest(trash, batch, alias)
+        result, left = MoveResult(batch), []
+        for entry in manifest["entries"]:
+            reason = _restore_one(storage, trash, entry)
+            if reason:
+                result.skipped.append((entry["name"], reason))
+                if reason != "gone-from-trash":
+                    left.append(entry)
+            else:
+                result.done.append(entry)
+        _finish_batch(trash, batch, manifest, left)
+        activity.record_trash(activity.TRASH_RESTORE, [e["name"] for e in result.done], batch)
+    logger.info("Restored %d files from trash batch %s", len(result.done), batch)
+    return result
+
+
+def _finish_batch(trash, batch, manifest, left):
+    if left:
+        write_manifest(trash, batch, {**manifest, "entries": left})
+    else:
+        _delete_batch(trash, batch)
+
+
+def purge(trash, *, older_than=None, batch=None, now=None, alias=None):
+    """Delete for good the batches older than `older_than` seconds, or the one batch named.
+
+    The batch named goes through the same check as a restore (checked_manifest): unknown or
+    from another storage than `alias`, it is refused. By age, given `alias`, only that
+    storage's batches (and those of unknown origin) are chosen.
+    """
+    now = now or time.time()
+    with storage_errors(_("purging trash batches"), trash.storage):
+        if batch is not None:  # an empty id is refused, never read as "every batch"
+            checked_manifest(trash, batch, alias)
+        chosen = [b for b in batches(trash)
+                  if (b.id == batch if batch is not None else now - b.created >= (older_than or 0))
+                  and not (alias and b.storage and b.storage != alias)]
+        for b in chosen:
+            activity.record_trash(activity.TRASH_PURGE, _entry_names(trash, b.id), b.id)
+            _delete_batch(trash, b.id)
+    logger.info("Purged trash batches %s", ", ".join(b.id for b in chosen) or "(none)")
+    return chosen
+
+
+def _entry_names(trash, batch):
+    return [entry["name"] for entry in read_manifest(trash, batch)["entries"]]
+
+
+def _delete_batch(trash, batch):
+    for name in list(iter_folder(trash.storage, trash.folder(batch))):
+        trash.storage.delete(name)
+    if isinstance(trash.storage, FileSystemStorage):
+        # Local disk keeps the empty folders; remove them so the batch is gone.
+        shutil.rmtree(trash.storage.path(trash.folder(batch)), ignore_errors=True)

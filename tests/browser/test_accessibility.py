@@ -1,0 +1,78 @@
+"""Every page staff and visitors use passes axe-core without serious or critical violations, light and dark."""
+import pytest
+from django.contrib.auth.models import User
+from django.urls import reverse
+
+from mediadmin.models import ProductDocument
+
+from .. import factories
+from .axe import describe, violations
+from .conftest import login
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+THEMES = ["light", "dark"]
+
+
+@pytest.fixture
+def catalogue(media_root, private_root):
+    """A product with a main image, a gallery, documents of both visibilities, and a second product."""
+    product = factories.product("Brass lamp", sku="BL-1", image_alt_text="A brass lamp with a green shade")
+    for position in range(3):
+        factories.gallery_image(product, position=position, alt_text=f"View {position + 1}")
+    factories.document(product, "manual.pdf")
+    staff_doc = factories.document(product, "price-list.pdf")
+    staff_doc.visibility = ProductDocument.Visibility.STAFF
+    staff_doc.save()
+    factories.product("Copper kettle", sku="CK-2")
+    return product
+
+
+def _page(browser, theme):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=theme)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    return context, page
+
+
+ADMIN_PAGES = {
+    "admin index": lambda product: reverse("admin:index"),
+    "product changelist": lambda product: reverse("admin:mediadmin_product_changelist"),
+    "product change form": lambda product: reverse("admin:mediadmin_product_change", args=[product.pk]),
+    "product add form": lambda product: reverse("admin:mediadmin_product_add"),
+    "gallery image changelist": lambda product: reverse("admin:mediadmin_productimage_changelist"),
+    "document changelist": lambda product: reverse("admin:mediadmin_productdocument_changelist"),
+    "bulk upload": lambda product: reverse("admin:mediadmin_product_bulk_upload"),
+    "storage audit": lambda product: reverse("admin:mediadmin_product_audit"),
+}
+PUBLIC_PAGES = {
+    "public list": lambda product: reverse("product_list"),
+    "product page": lambda product: product.get_absolute_url(),
+    "staff form": lambda product: reverse("product_edit", args=[product.slug]),
+}
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_admin_pages(browser, live_server, catalogue, theme):
+    User.objects.create_superuser("axe", "axe@example.com", "password")
+    context, page = _page(browser, theme)
+    login(page, live_server, User.objects.get(username="axe"))
+    found = {}
+    for name, url in {**ADMIN_PAGES, **PUBLIC_PAGES}.items():
+        page.goto(live_server.url + url(catalogue))
+        if problems := violations(page):
+            found[name] = describe(problems)
+    context.close()
+    assert not found, "\n".join(f"{name} ({theme}):\n{text}" for name, text in found.items())
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_public_pages_anonymous(browser, live_server, catalogue, theme):
+    context, page = _page(browser, theme)
+    found = {}
+    for name in ("public list", "product page"):
+        page.goto(live_server.url + PUBLIC_PAGES[name](catalogue))
+        if problems := violations(page):
+            found[name] = describe(problems)
+    context.close()
+    assert not found, "\n".join(f"{name} ({theme}):\n{text}" for name, text in found.items())
