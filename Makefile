@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: run test test-postgres serve install install-dev chromium services migrate demo collectstatic check clean
+.PHONY: run test test-postgres deploy-test serve install install-dev chromium services migrate demo collectstatic check clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,13 @@ test: install-dev chromium services
 test-postgres: install-dev chromium
 	@sh .ci/ensure-services postgres
 	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) -m pytest $(PYTEST_ARGS)
+
+## deploy-test: the stack of docs/deployment.md on loopback, built from deploy/ (nginx + TLS, gunicorn x2,
+## db_worker, PostgreSQL, Redis, moto's S3 server), smoke-tested through nginx, then stopped
+deploy-test: install-dev
+	@sh .ci/ensure-nginx
+	@sh .ci/ensure-services postgres
+	$(PY) deploy/test/run.py
 
 ## serve: production-like on loopback: DEBUG off, collectstatic, whitenoise, gunicorn
 ## (gthread workers: a client sending its body slowly holds one thread, not a whole worker)

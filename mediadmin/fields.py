@@ -95,9 +95,14 @@ class SafeImageField(_SafeFileMixin, models.ImageField):
 
     default_validators = [validators.validate_image_file]
 
-    def __init__(self, *args, hash_field=None, **kwargs):
-        """`hash_field`, like `width_field`: a model field to fill with the stored bytes' SHA-256."""
+    def __init__(self, *args, hash_field=None, focal_fields=None, **kwargs):
+        """`hash_field`, like `width_field`: a model field to fill with the stored bytes' SHA-256.
+
+        `focal_fields`: the (x, y) model fields holding the image's focal point in percent of its
+        width and height, which cropped thumbnails keep in view (thumbnails/sizes.py).
+        """
         self.hash_field = hash_field
+        self.focal_fields = focal_fields
         super().__init__(*args, **kwargs)
 
     def formfield(self, **kwargs):

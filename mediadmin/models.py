@@ -1,6 +1,7 @@
 """Products and the files attached to them."""
 import reversion
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -26,7 +27,15 @@ class Product(models.Model):
         help_text=_("Optional stock-keeping unit; unique when set."),
     )
     description = models.TextField(_("description"), blank=True, default="")
-    image = SafeImageField(_("main image"), upload_to="product_images/", blank=True, db_index=True)
+    image = SafeImageField(_("main image"), upload_to="product_images/", blank=True, db_index=True,
+                           focal_fields=("image_focal_x", "image_focal_y"))
+    image_focal_x = models.PositiveSmallIntegerField(
+        _("focal point, across (%)"), null=True, blank=True, validators=[MaxValueValidator(100)],
+        help_text=_("Click the preview to set it. Cropped thumbnails keep this point in view; empty: the centre."),
+    )
+    image_focal_y = models.PositiveSmallIntegerField(
+        _("focal point, down (%)"), null=True, blank=True, validators=[MaxValueValidator(100)],
+    )
     image_alt_text = models.CharField(
         _("alt text of the main image"), max_length=250, blank=True, default="",
         help_text=_("What the image shows, for people who cannot see it (screen readers, slow connections)."),
@@ -106,7 +115,14 @@ class ProductImage(models.Model):
     )
     image = SafeImageField(
         _("image"), upload_to="product_gallery/", width_field="width", height_field="height", db_index=True,
-        hash_field="sha256",
+        hash_field="sha256", focal_fields=("focal_x", "focal_y"),
+    )
+    focal_x = models.PositiveSmallIntegerField(
+        _("focal point, across (%)"), null=True, blank=True, validators=[MaxValueValidator(100)],
+        help_text=_("Click the preview to set it. Cropped thumbnails keep this point in view; empty: the centre."),
+    )
+    focal_y = models.PositiveSmallIntegerField(
+        _("focal point, down (%)"), null=True, blank=True, validators=[MaxValueValidator(100)],
     )
     alt_text = models.CharField(
         _("alt text"), max_length=250, blank=True, default="",

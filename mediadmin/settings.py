@@ -265,6 +265,20 @@ MEDIADMIN_THUMBNAIL_FORMAT = os.environ.get("MEDIADMIN_THUMBNAIL_FORMAT", "").st
 # (docs/performance.md, "PNG thumbnails"). Empty: sorl's way.
 _png_level = os.environ.get("MEDIADMIN_PNG_COMPRESS_LEVEL", "3").strip()
 MEDIADMIN_PNG_COMPRESS_LEVEL = int(_png_level) if _png_level.isdigit() else (None if not _png_level else _png_level)
+# Public sizes rendered as <picture> by {% picture %}: the widths of their srcset and the modern
+# formats made for each width, all after commit by the thumbnail task (never in a page request).
+# "sizes" is the <img sizes> attribute: how wide the image is shown on the page's layout.
+MEDIADMIN_RESPONSIVE_SIZES = {
+    "card": {"widths": [320, 480, 640], "formats": ["AVIF", "WEBP"],
+             "sizes": "(min-width: 1100px) 250px, (min-width: 600px) 45vw, 100vw"},
+    "detail": {"widths": [400, 800, 1200], "formats": ["AVIF", "WEBP"],
+               "sizes": "(min-width: 1100px) 526px, (min-width: 700px) 50vw, 100vw"},
+    "gallery": {"widths": [160, 320], "formats": ["AVIF", "WEBP"], "sizes": "160px"},
+}
+# Encoder settings of those formats (sorl would use THUMBNAIL_QUALITY, a JPEG scale, for all).
+MEDIADMIN_AVIF_QUALITY = int(os.environ.get("MEDIADMIN_AVIF_QUALITY", 60))
+MEDIADMIN_AVIF_SPEED = int(os.environ.get("MEDIADMIN_AVIF_SPEED", 8))
+MEDIADMIN_WEBP_QUALITY = int(os.environ.get("MEDIADMIN_WEBP_QUALITY", 80))
 # A page that finds a size not made yet makes it itself (on) or shows the placeholder and
 # enqueues the task (off: pages never wait, for sites whose tasks run in a worker).
 MEDIADMIN_THUMBNAIL_MAKE_IN_REQUEST = env_bool("MEDIADMIN_THUMBNAIL_MAKE_IN_REQUEST", default=True)
@@ -305,6 +319,9 @@ if MEDIADMIN_BEHIND_PROXY:
     # nginx terminates TLS and sets X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
+# A deliberate opt-out of a deploy check (e.g. security.W005 for a domain whose subdomains cannot
+# all serve https) is written down here instead of failing `check --deploy` (docs/deployment.md).
+SILENCED_SYSTEM_CHECKS = env_list("DJANGO_SILENCED_SYSTEM_CHECKS")
 
 # Login brute force (django-axes): after MEDIADMIN_LOGIN_FAILURE_LIMIT failed logins for one
 # user name from one address, that pair is refused (even with the right password) for

@@ -9,8 +9,11 @@ class ImagePreviewWidget(AdminFileWidget):
 
     template_name = "mediadmin/widgets/image_preview.html"
 
-    def __init__(self, attrs=None, size_name="admin_inline"):
+    def __init__(self, attrs=None, size_name="admin_inline", field_name=None, focal_fields=None):
+        """`focal_fields`: the (x, y) fields a click on the preview fills (fields.SafeImageField)."""
         self.size_name = size_name
+        self.field_name = field_name
+        self.focal_fields = focal_fields
         attrs = {"accept": upload_kinds.image_accept(), "data-mediadmin-preview": size_name, **(attrs or {})}
         super().__init__(attrs)
 
@@ -20,6 +23,7 @@ class ImagePreviewWidget(AdminFileWidget):
         # A stored FieldFile only: `.url` of an empty one raises ValueError (product without image).
         stored = value if value and hasattr(value, "storage") and getattr(value, "_committed", True) else None
         context["widget"].update(
+            focal=dict(zip(("field", "x", "y"), (self.field_name, *self.focal_fields))) if self.focal_fields else None,
             size_name=self.size_name,
             thumbnail_url=thumbnails.thumbnail_url(stored, self.size_name) if stored else None,
         )
@@ -27,4 +31,4 @@ class ImagePreviewWidget(AdminFileWidget):
 
     class Media:
         css = {"all": ["mediadmin/css/admin.css"]}
-        js = ["mediadmin/js/image-preview.js"]
+        js = ["mediadmin/js/image-preview.js", "mediadmin/js/focal-point.js"]

@@ -32,3 +32,8 @@ else:
     import uuid
 
     DATABASES["default"]["TEST"] = {"NAME": f"test_mediadmin_{uuid.uuid4().hex[:12]}"}  # noqa: F405
+
+# The responsive variants (AVIF, WebP and fallback at several widths: 24 more files per image)
+# would multiply the cost of every upload in the suite; tests/test_picture.py turns the
+# production default (mediadmin.settings.MEDIADMIN_RESPONSIVE_SIZES) back on.
+MEDIADMIN_RESPONSIVE_SIZES = {}

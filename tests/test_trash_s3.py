@@ -38,10 +38,15 @@ def _bucket():
 
 
 def _documented_policy(bucket):
-    """The bucket policy of docs/deployment.md ("S3"), for this bucket."""
+    """The bucket policy the runbook installs (deploy/s3/bucket-policy.json), for this bucket.
+
+    docs/deployment.md ("S3") shows the same policy: both must say the same.
+    """
+    installed = (ROOT / "deploy" / "s3" / "bucket-policy.json").read_text()
     text = (ROOT / "docs" / "deployment.md").read_text()
-    block = text.split("Bucket policy:", 1)[1].split("```json", 1)[1].split("```", 1)[0]
-    return json.loads(block.replace("shop-media", bucket))
+    shown = text.split("Bucket policy (", 1)[1].split("```json", 1)[1].split("```", 1)[0]
+    assert json.loads(shown) == json.loads(installed)
+    return json.loads(installed.replace("shop-media", bucket))
 
 
 def _put_policy(endpoint, policy):

@@ -1,5 +1,6 @@
 """Reusable admin pieces that give a plain models.ImageField its thumbnails."""
 from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten, flatten_fieldsets
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
@@ -42,9 +43,23 @@ class ImagePreviewAdminMixin:
         return super().get_formset(request, obj, **self._with_preview_widgets(kwargs))
 
     def _with_preview_widgets(self, kwargs):
-        previews = {field.name: ImagePreviewWidget(size_name=self.preview_size(field.name))
+        previews = {field.name: ImagePreviewWidget(size_name=self.preview_size(field.name), field_name=field.name,
+                                                   focal_fields=self.focal_fields_of(field))
                     for field in self.model._meta.concrete_fields if isinstance(field, models.ImageField)}
         return {**kwargs, "widgets": {**previews, **(kwargs.get("widgets") or {})}}
+
+    def focal_fields_of(self, field):
+        """The focal point fields a click on the preview sets, when this page shows them (else None)."""
+        focal = getattr(field, "focal_fields", None)
+        shown = focal and all(name in self._shown_fields() for name in focal)
+        return focal if shown else None
+
+    def _shown_fields(self):
+        if getattr(self, "fieldsets", None):
+            return set(flatten_fieldsets(self.fieldsets))
+        if getattr(self, "fields", None):
+            return set(flatten(self.fields))
+        return {field.name for field in self.model._meta.concrete_fields}
 
     def preview_size(self, field_name):
         """The named thumbnail size of an image field's preview."""

@@ -43,7 +43,8 @@ class ProductAdmin(ThumbnailColumnsMixin, StorageErrorAdminMixin, ImagePreviewAd
     prepopulated_fields = {"slug": ("name",)}
     fieldsets = (
         (None, {"fields": ("name", "slug", "sku", "description")}),
-        (_("Files"), {"fields": ("image", "image_alt_text", "image_decorative", "document")}),
+        (_("Files"), {"fields": ("image", ("image_focal_x", "image_focal_y"), "image_alt_text", "image_decorative",
+                                 "document")}),
     )
     inlines = (ProductImageInline, ProductDocumentInline)
     actions = ("regenerate_thumbnails", "download_files")

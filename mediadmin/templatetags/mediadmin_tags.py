@@ -37,3 +37,20 @@ def missing_alt_text_summary(user):
         return None
     main, gallery = alt_text.missing_counts()
     return {"main": main, "gallery": gallery} if main or gallery else None
+
+
+@register.inclusion_tag("mediadmin/picture.html")
+def picture(field_file, size_name, alt="", css_class="", lazy=True):
+    """<picture> of a named size: AVIF and WebP sources, srcset and sizes, width and height, a fallback <img>.
+
+    Every variant comes from the thumbnail task after commit; one not made yet is left out
+    (thumbnails.picture). `lazy` false for an image above the fold (the product page's main image).
+    """
+    return {"picture": thumbnails.picture(field_file, size_name), "alt": alt, "css_class": css_class,
+            "lazy": lazy}
+
+
+@register.filter
+def lazy_after(position, count):
+    """True past the first `count` items: those load lazily, the first rows (above the fold) at once."""
+    return int(position) > int(count)

@@ -13,9 +13,9 @@ The modules, each one concern (this file only re-exports their public names):
   memo          remembered failures and pending requests (the cache)
   lookup        known() and making a missing size now
   scheduling    schedule / warm / regenerate, through the task in mediadmin/tasks.py
-  display       thumbnail(), thumbnail_url(), the placeholder
+  display       thumbnail(), thumbnail_url(), picture() (responsive variants), the placeholder
 """
-from .display import PLACEHOLDER, placeholder_url, thumbnail, thumbnail_of, thumbnail_url
+from .display import PLACEHOLDER, Picture, picture, placeholder_url, thumbnail, thumbnail_of, thumbnail_url
 from .lookup import known, missing_sizes
 from .memo import source_signature
 from .prefetching import prefetch, prefetch_objects
@@ -28,12 +28,12 @@ from .scheduling import (
     warm,
     warm_stored,
 )
-from .sizes import size_spec, thumbnail_file
+from .sizes import size_names, size_spec, thumbnail_file, variant_names
 from .sorl_adapter import clear_names
 
 __all__ = [
-    "PLACEHOLDER", "Regeneration", "clear_names", "delete_thumbnails", "known", "missing_sizes",
-    "placeholder_url", "prefetch", "prefetch_objects", "regenerate", "regenerate_later", "schedule",
-    "size_spec", "source_signature", "thumbnail", "thumbnail_file", "thumbnail_of", "thumbnail_url",
-    "warm", "warm_stored",
+    "PLACEHOLDER", "Picture", "Regeneration", "clear_names", "delete_thumbnails", "known", "missing_sizes",
+    "picture", "placeholder_url", "prefetch", "prefetch_objects", "regenerate", "regenerate_later", "schedule",
+    "size_names", "size_spec", "source_signature", "thumbnail", "thumbnail_file", "thumbnail_of", "thumbnail_url",
+    "variant_names", "warm", "warm_stored",
 ]

@@ -6,11 +6,10 @@ source that cannot be thumbnailed gives None, is logged once and remembered (mem
 """
 import io
 
-from django.conf import settings
 
 from .. import imaging
 from . import memo, prefetching, sorl_adapter
-from .sizes import size_spec, thumbnail_file
+from .sizes import size_names, size_spec, thumbnail_file
 
 
 def known(field_file, size_name):
@@ -42,7 +41,7 @@ def found_or_made(field_file, size_name):
 def missing_sizes(field_file, sizes=None, check_files=False):
     """Named sizes of an image with no key-value entry (or, with check_files, no file either)."""
     missing = []
-    for size in sizes or settings.MEDIADMIN_THUMBNAIL_SIZES:
+    for size in sizes or size_names():
         thumb = known(field_file, size)
         if thumb is not None and check_files and not thumb.exists():
             # The store outlived the file (a cleared cache folder): drop the entry.
@@ -64,7 +63,7 @@ def _make(field_file, size_name):
         return memo.remember_failure(field_file, signature, size_name, reason)
     _drop_unrecorded(field_file, size_name)
     try:
-        thumb = sorl_adapter.make(field_file, *size_spec(size_name))
+        thumb = sorl_adapter.make(field_file, *size_spec(size_name, field_file))
     except Exception:  # a broken file must never break a page
         return memo.remember_failure(field_file, signature, size_name, "corrupt source", exc_info=True)
     # sorl swallows a source it cannot read and returns a thumbnail that was never

@@ -30,10 +30,13 @@ def prefetch(field_files, size_names):
 
 
 def prefetch_objects(objects, fields_and_sizes):
-    """prefetch() for (image field, size) pairs of model instances, one query per pair."""
+    """prefetch() for (image field, size) pairs of model instances, one query per pair.
+
+    A size's responsive variants (sizes.variant_names) come with it: {% picture %} reads them all.
+    """
     objects = list(objects)
     for field_name, size_name in fields_and_sizes:
-        prefetch([getattr(obj, field_name) for obj in objects], [size_name])
+        prefetch([getattr(obj, field_name) for obj in objects], [size_name, *sizes.variant_names(size_name)])
 
 
 def prefetched(field_file, size_name):

@@ -9,12 +9,11 @@ import logging
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.conf import settings
 from django.db import transaction
 
 from .. import thumbnail_engine
 from . import lookup, memo, prefetching, sorl_adapter
-from .sizes import size_spec
+from .sizes import size_names, size_spec
 
 # The package's logger: records keep the name "mediadmin.thumbnails" they always had.
 logger = logging.getLogger(__package__)
@@ -69,7 +68,7 @@ def warm(field_file, sizes=None, share_decode=True):
     The source is read from storage once and, with share_decode, decoded once for all the
     sizes (a JPEG at the scale the largest one needs); nothing is kept after the call.
     """
-    sizes = list(sizes or settings.MEDIADMIN_THUMBNAIL_SIZES)
+    sizes = list(sizes or size_names())
     made = 0
     with sorl_adapter.source_cache(), _decoded_once(field_file, sizes, share_decode):
         for size_name in sizes:
@@ -82,7 +81,7 @@ def warm(field_file, sizes=None, share_decode=True):
 def _decoded_once(field_file, sizes, enabled):
     if not enabled or not field_file:
         return contextlib.nullcontext()
-    return thumbnail_engine.shared_decode(field_file.name, [size_spec(size) for size in sizes])
+    return thumbnail_engine.shared_decode(field_file.name, [size_spec(size, field_file) for size in sizes])
 
 
 def warm_stored(model_label, pk, field_name, name):
@@ -109,7 +108,7 @@ class Regeneration:
             self.failed += 1
         elif not result.is_finished:
             self.queued += 1
-        elif result.status == "SUCCESSFUL" and result.return_value == len(settings.MEDIADMIN_THUMBNAIL_SIZES):
+        elif result.status == "SUCCESSFUL" and result.return_value == len(size_names()):
             self.made += 1
         else:
             self.failed += 1
@@ -126,7 +125,7 @@ def regenerate_later(instance, field_name):
 def regenerate(field_file):
     """Drop the cached thumbnails of an image and make them again; False if it failed."""
     delete_thumbnails(field_file)
-    return warm(field_file) == len(settings.MEDIADMIN_THUMBNAIL_SIZES)
+    return warm(field_file) == len(size_names())
 
 
 def delete_thumbnails(field_file):

@@ -3,7 +3,6 @@ import sys
 from concurrent.futures import ThreadPoolExecutor, as_completed
 
 from django.apps import apps
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections, models
 
@@ -71,7 +70,7 @@ class Command(BaseCommand):
             for batch in batched(queryset.order_by("pk").iterator(chunk_size=BATCH), BATCH):
                 files = [getattr(obj, field_name) for obj in batch]
                 # One query tells which sizes exist for the whole batch.
-                thumbnails.prefetch(files, list(settings.MEDIADMIN_THUMBNAIL_SIZES))
+                thumbnails.prefetch(files, thumbnails.size_names())
                 futures = [pool.submit(warm_missing, f, self.check_files) for f in files]
                 try:
                     for future in as_completed(futures):

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('mediadmin', '0007_product_document_original_name'),
+        ('mediadmin', '0008_focal_points'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
