@@ -88,18 +88,19 @@ def test_regeneration_and_load_demo_free_paths(admin_client, admin_user):
 
 def test_trash_moves_restores_and_purges_from_the_audit_page_are_recorded(admin_client, admin_user):
     name = store(default_storage, "product_images/old.jpg", b"bytes")
+    other = store(default_storage, "product_images/older.jpg", b"other bytes")
     make_old(default_storage, name)
+    make_old(default_storage, other)
     url = reverse("admin:mediadmin_product_audit")
     admin_client.post(url, {"action": "quarantine", "name": [name]})
     [move] = _events(Action.TRASH_MOVE)
     admin_client.post(url, {"action": "restore", "batch": move.trash_batch})
-    make_old(default_storage, name)
-    admin_client.post(url, {"action": "quarantine", "name": [name]})
+    admin_client.post(url, {"action": "quarantine", "name": [other]})
     batch = _events(Action.TRASH_MOVE)[-1].trash_batch
     admin_client.post(url, {"action": "purge", "batch": batch})
     actions = [(e.action, e.stored_name, e.user) for e in _events()]
     assert actions == [(Action.TRASH_MOVE, name, admin_user), (Action.TRASH_RESTORE, name, admin_user),
-                       (Action.TRASH_MOVE, name, admin_user), (Action.TRASH_PURGE, name, admin_user)]
+                       (Action.TRASH_MOVE, other, admin_user), (Action.TRASH_PURGE, other, admin_user)]
 
 
 def test_history_page_lists_the_products_file_events_even_after_delete_and_recover(admin_client, admin_user):

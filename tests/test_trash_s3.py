@@ -109,7 +109,8 @@ def test_both_storages_trash_go_under_trash_without_colliding_and_restore_byte_f
     call_command("cleanup_orphans", "--restore", moved.batch, "--no-progress")
     assert _sha(default_storage, image_name) == hashlib.sha256(image).hexdigest()
     assert _sha(storages["private"], document_name) == hashlib.sha256(document).hexdigest()
-    assert s3_storage("trash/") == []
+    assert s3_storage("trash/") == [f"trash/default/{moved.batch}/manifest.json",  # restore records only
+                                    f"trash/private/{moved_private.batch}/manifest.json"]
 
 
 def test_the_documented_policy_publishes_media_only_and_never_locks_the_app_out(s3_storage, s3_endpoint):

@@ -15,12 +15,13 @@ from ..storage_errors import StorageUnavailable, storage_errors
 from .references import RowRef, file_fields, is_referenced, keep_shared_file, storage_key, where_used
 from .safety import REFUSAL_HINT, nested_prefixes, parse_age, public_trash, root_problem
 from .scan import Report, scan
-from .trash import BatchRefused, UnknownBatch, batches, check_batch_id, trash_alias, trash_for
+from .trash import BatchRefused, UnknownBatch, batches, check_batch_id, recently_restored, trash_alias, trash_for
 
 __all__ = [
     "BatchRefused", "RowRef", "Report", "StorageUnavailable", "UnsafeRoot", "audit", "audited_aliases",
     "batches", "check_batch_id", "file_fields", "is_referenced", "keep_shared_file", "orphan_grace",
-    "parse_age", "public_trash", "root_problem", "storage_for", "storage_key", "trash_for", "trash_retention",
+    "parse_age", "public_trash", "recently_restored", "root_problem", "storage_for", "storage_key", "trash_for",
+    "trash_retention",
     "UnknownBatch", "where_used",
 ]
 
