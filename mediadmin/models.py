@@ -1,9 +1,11 @@
 """Products and the files attached to them."""
+import reversion
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -139,6 +141,12 @@ class ProductImage(models.Model):
     # that are hashed lazily by services.uploads when a duplicate is looked for.
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, default="", editable=False,
                               db_index=True)
+    # Set by the services on every path (admin form and inline, drop zone, bulk page), like documents'.
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        editable=False, related_name="+", verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["position", "id"]
@@ -253,3 +261,57 @@ class FileVersion(models.Model):
     def is_image(self):
         """Whether a thumbnail was made (only images get one)."""
         return bool(self.thumbnail)
+
+
+class FileEvent(models.Model):
+    """One file operation on record: who did what to which file of which product, and when.
+
+    Written by mediadmin.services.activity.record(); the product link is cleared when the
+    product is deleted, its label and id stay so the line still says which product it was.
+    """
+
+    class Action(models.TextChoices):
+        """What happened to the file."""
+
+        UPLOAD = "upload", _("Upload")
+        REPLACE = "replace", _("Replace")
+        DELETE = "delete", _("Delete")
+        VERSION_RESTORE = "version_restore", _("Version restore")
+        RECOVER = "recover", _("Recover")
+        REGENERATE = "regenerate", _("Regenerate thumbnails")
+        TRASH_MOVE = "trash_move", _("Move to trash")
+        TRASH_RESTORE = "trash_restore", _("Restore from trash")
+        TRASH_PURGE = "trash_purge", _("Purge from trash")
+
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("user"),
+    )
+    time = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    product = models.ForeignKey(
+        Product, on_delete=models.SET_NULL, null=True, blank=True, related_name="file_events",
+        verbose_name=_("product"),
+    )
+    # Kept when the product is deleted: its History page shows these lines again once recovered.
+    product_pk = models.BigIntegerField(_("product id"), null=True, blank=True, db_index=True)
+    product_label = models.CharField(_("product name"), max_length=200, blank=True, default="")
+    original_name = models.CharField(_("original file name"), max_length=255, blank=True, default="")
+    stored_name = models.CharField(_("stored name"), max_length=255, blank=True, default="", db_index=True)
+    trash_batch = models.CharField(_("trash batch"), max_length=32, blank=True, default="")
+    detail = models.TextField(_("detail"), blank=True, default="")
+
+    class Meta:
+        ordering = ["-time", "-id"]
+        verbose_name = _("file event")
+        verbose_name_plural = _("recent file activity")
+
+    def __str__(self):
+        return f"{self.get_action_display()}: {self.original_name or self.stored_name}"
+
+
+# Row history and recovery (django-reversion): a product's version holds its gallery images and
+# documents, so recovering a deleted product brings them back with it (services/recovery.py).
+reversion.register(Product, follow=("images", "documents"))
+reversion.register(ProductImage)
+reversion.register(ProductDocument)

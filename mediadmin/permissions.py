@@ -8,7 +8,7 @@ Management commands act without a user and do not ask.
 from django.contrib.auth import get_permission_codename
 
 from . import upload_kinds
-from .models import Product, ProductDocument
+from .models import FileEvent, Product, ProductDocument
 
 AUDIT_PERMISSION = "mediadmin.audit_storage"
 
@@ -90,3 +90,13 @@ def _version_model(version_or_model):
 def may_audit(user) -> bool:
     """Whether the user may audit storage and quarantine, restore or purge files (`mediadmin.audit_storage`)."""
     return is_active_staff(user) and user.has_perm(AUDIT_PERMISSION)
+
+
+def may_recover(user, model) -> bool:
+    """Whether the user may recover deleted rows of `model` (its add and change permissions)."""
+    return _has(user, "add", model) and _has(user, "change", model)
+
+
+def may_view_activity(user) -> bool:
+    """Whether the user may see the site-wide file history (`mediadmin.view_fileevent`)."""
+    return _has(user, "view", FileEvent)

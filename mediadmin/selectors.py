@@ -1,10 +1,10 @@
 """Reads: querysets for the admin and the public pages."""
 import re
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 
 from . import permissions
-from .models import FileVersion, Product, ProductDocument, ProductImage
+from .models import FileEvent, FileVersion, Product, ProductDocument, ProductImage
 
 _ID = re.compile(r"\A[0-9]{1,19}\Z")  # ASCII digits only: int() would take " 1", "1_0", "+1", "١"
 MAX_ID = 2**63 - 1
@@ -83,3 +83,11 @@ def expired_versions(cutoff):
     """Versions replaced before `cutoff` (a datetime), oldest first."""
     return FileVersion.objects.filter(replaced_at__lt=cutoff).select_related("content_type").order_by(
         "replaced_at", "id")
+
+
+def product_file_events(object_id, limit=200):
+    """The latest file events of a product (by its id, kept when it was deleted and recovered), users joined."""
+    if not isinstance(object_id, str) or not _ID.match(object_id) or int(object_id) > MAX_ID:
+        return FileEvent.objects.none()
+    pk = int(object_id)
+    return FileEvent.objects.filter(Q(product_id=pk) | Q(product_pk=pk)).select_related("user")[:limit]

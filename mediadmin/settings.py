@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "csp",
     "axes",
+    "reversion",
     "mediadmin",
     # Must stay last: it connects its signals for every model loaded before it.
     "django_cleanup.apps.CleanupConfig",

@@ -44,6 +44,11 @@ def current_user():
     return user if user is not None and user.is_authenticated else None
 
 
+def current_request():
+    """The request being served in this thread or task, or None (commands, shell, tasks)."""
+    return _current_request.get()
+
+
 def current_username(user=None) -> str:
     """The given user's name, else the current request's user's, else "-" (commands, shell)."""
     if user is None:

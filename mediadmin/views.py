@@ -86,7 +86,7 @@ class ProductFormView(DetailView):
         if not form.is_valid():
             return self._render(form, product, status=400)
         try:
-            product = services.product_save(product=form.save(commit=False))
+            product = services.product_save(product=form.save(commit=False), user=self.request.user)
         except StorageWriteError as exc:
             form.add_error(None, str(exc))
             return self._render(form, product, status=503)

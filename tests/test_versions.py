@@ -486,3 +486,19 @@ def test_the_add_page_lists_no_versions_and_the_change_page_says_none_yet(admin_
     assert "Previous main images" not in add
     change = admin_client.get(_change_url(lamp)).content.decode()
     assert "Previous main images" in change and "No previous versions." in change
+
+
+def test_a_version_restore_is_on_the_products_file_history(admin_client, admin_user, media_root):
+    from mediadmin.models import FileEvent
+
+    product = factories.product("Lamp", image_alt_text="A lamp")
+    first = product.image.name
+    product.image = factories.image_upload("second.jpg", color=(10, 200, 10))
+    services.product_save(product=product)
+    version = FileVersion.objects.get()
+    assert version.source_name == first
+    services.version_restore(version=version, user=admin_user)
+    [event] = FileEvent.objects.filter(action=FileEvent.Action.VERSION_RESTORE)
+    assert (event.user, event.product) == (admin_user, product)
+    history = admin_client.get(reverse("admin:mediadmin_product_history", args=[product.pk])).content.decode()
+    assert "Version restore" in history

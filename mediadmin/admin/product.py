@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .. import alt_text, archive, permissions, selectors, services
-from ..models import ProductDocument
+from ..models import ProductDocument, ProductImage
+from ..services import recovery
 from . import version_views, views
 from .audit_views import storage_audit
 from .filters import HasDocumentsFilter, HasImageFilter, MissingAltTextFilter
@@ -19,11 +20,18 @@ from .mixins import (
     thumbnail_column,
     versions_column,
 )
+from .recovery import RecoverableAdmin
+
+# How the inlines' rows are saved: through their services, with the user (uploader, history).
+INLINE_SAVES = {
+    ProductImage: lambda obj, user: services.gallery_image_save(image=obj, user=user),
+    ProductDocument: lambda obj, user: services.document_save(document=obj, user=user),
+}
 
 
 class ProductAdmin(ThumbnailColumnsMixin, StorageErrorAdminMixin, ImagePreviewAdminMixin,
-                   admin.ModelAdmin):
-    """Products, their main image, gallery and documents."""
+                   RecoverableAdmin):
+    """Products, their main image, gallery and documents; deletions are recoverable (RecoverableAdmin)."""
 
     image_thumbnail = thumbnail_column("image", "admin_list", _("Image"))
 
@@ -45,6 +53,10 @@ class ProductAdmin(ThumbnailColumnsMixin, StorageErrorAdminMixin, ImagePreviewAd
     inlines = (ProductImageInline, ProductDocumentInline)
     actions = ("regenerate_thumbnails", "download_files")
     image_preview_size = "admin_preview"
+    # Ours, not reversion's: it links the bulk page, the audit and the recover list by permission.
+    change_list_template = "admin/mediadmin/product/change_list.html"
+    # Reversion's form history plus the product's file events.
+    object_history_template = "admin/mediadmin/product/object_history.html"
 
     class Media:
         css = {"all": ["mediadmin/css/admin.css", "mediadmin/css/bulk-upload.css"]}
@@ -100,9 +112,14 @@ class ProductAdmin(ThumbnailColumnsMixin, StorageErrorAdminMixin, ImagePreviewAd
         """Number of documents."""
         return obj.document_count
 
+    def history_view(self, request, object_id, extra_context=None):
+        """The form changes (reversion) and, beside them, the product's file events."""
+        extra_context = {"file_events": selectors.product_file_events(object_id), **(extra_context or {})}
+        return super().history_view(request, object_id, extra_context)
+
     def save_model(self, request, obj, form, change):
-        """Save through the service, which schedules thumbnails after commit."""
-        services.product_save(product=obj)
+        """Save through the service, which schedules thumbnails after commit and records the files."""
+        services.product_save(product=obj, user=request.user)
 
     def save_related(self, request, form, formsets, change):
         """Save the inlines, then warn when an image of the product still lacks alt text."""
@@ -112,20 +129,20 @@ class ProductAdmin(ThumbnailColumnsMixin, StorageErrorAdminMixin, ImagePreviewAd
             self.message_user(request, message, messages.WARNING)
 
     def save_formset(self, request, form, formset, change):
-        """Save inline rows; documents get their server-computed metadata."""
-        if formset.model is not ProductDocument:
+        """Save inline rows through their services; deleted rows go recoverably (files to the trash)."""
+        save = INLINE_SAVES.get(formset.model)
+        if save is None:
             return super().save_formset(request, form, formset, change)
-        for document in formset.save(commit=False):
-            services.document_save(document=document, user=request.user)
-        for obj in formset.deleted_objects:
-            obj.delete()
+        for obj in formset.save(commit=False):
+            save(obj, request.user)
+        recovery.delete_recoverably(formset.deleted_objects, user=request.user)
         formset.save_m2m()
 
     @admin.action(description=_("Regenerate thumbnails of the selected products"),
                   permissions=["change"])
     def regenerate_thumbnails(self, request, queryset):
         """Drop and remake the cached thumbnails of the selected products (queued when a worker runs)."""
-        outcome = services.products_regenerate_thumbnails(products=queryset)
+        outcome = services.products_regenerate_thumbnails(products=queryset, user=request.user)
         if outcome.made:
             self.message_user(request, ngettext(
                 "Regenerated the thumbnails of %(count)d image.",

@@ -11,11 +11,15 @@ This file only re-exports the public names, so `services.product_save(...)` keep
                   de-duplication (DuplicateUpload), outcomes (UploadOutcome), the upload kinds
   thumbnail_jobs  which save schedules a new image's thumbnails: the service's, else the receivers'
   transactions    atomic_write(): the transaction of one service, deleting files it rolls back
+  activity        record(): the history of file operations (FileEvent), written by the services
+  recovery        recoverable deletion (versions by django-reversion, files to the trash) and recover();
+                  used as the module `services.recovery`, like trash
   trash           quarantine (orphans into a batch), restore, purge, manifests; used as the module
                   `services.trash` (its names, such as `restore`, mean something only there)
   versions        replaced files kept as versions (after commit), version_restore, versions_expire
 """
 from ..files import file_fingerprint, stored_fingerprint
+from . import activity
 from .documents import document_fill_metadata, document_save
 from .products import (
     gallery_image_save,
@@ -45,7 +49,7 @@ from .uploads import (
 )
 
 __all__ = [
-    "DOCUMENTS", "IMAGES", "KINDS", "DuplicateUpload", "UploadOutcome", "detect_kind",
+    "DOCUMENTS", "IMAGES", "KINDS", "activity", "DuplicateUpload", "UploadOutcome", "detect_kind",
     "document_fill_metadata", "document_save", "document_upload", "file_fingerprint", "file_upload",
     "find_duplicate_document", "find_duplicate_image", "gallery_image_save", "gallery_image_upload",
     "product_create", "product_fill_document_name", "product_save", "products_regenerate_thumbnails",

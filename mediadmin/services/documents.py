@@ -2,6 +2,7 @@
 from .. import filenames, validators
 from ..files import file_fingerprint
 from ..models import ProductDocument
+from . import activity
 from .transactions import atomic_write
 
 
@@ -20,12 +21,15 @@ def document_fill_metadata(*, document: ProductDocument, user=None) -> ProductDo
     return document
 
 
-def document_save(*, document: ProductDocument, user=None) -> ProductDocument:
+def document_save(*, document: ProductDocument, user=None, record: bool = True) -> ProductDocument:
     """Fill server-computed metadata and save a document row (and its file) in its own transaction.
 
-    A document has no after-commit work: it has no thumbnails.
+    A document has no after-commit work: it has no thumbnails. A newly stored file is put on
+    record (upload or replace) unless `record` is False (load_demo).
     """
+    pending = activity.pending_files(document) if record else []
     document_fill_metadata(document=document, user=user)
     with atomic_write():
         document.save()
+        activity.record_saved(pending, instance=document, user=user, product=document.product)
     return document

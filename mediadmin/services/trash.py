@@ -24,6 +24,7 @@ from ..audit.trash import batch_ids, batches, checked_manifest, iter_folder, rea
 from ..files import stored_fingerprint
 from ..storage_errors import is_storage_wide, storage_errors
 from ..thumbnails import sorl_adapter
+from . import activity
 
 logger = logging.getLogger(__name__)
 
@@ -124,6 +125,7 @@ def quarantine(storage, candidates, *, alias="default", trash=None, progress=Non
             if result.done:
                 write_manifest(trash, result.batch, {"batch": result.batch, "created": time.time(),
                                                      "storage": alias, "entries": result.done})
+                activity.record_trash(activity.TRASH_MOVE, [e["name"] for e in result.done], result.batch)
     # DEBUG: the command and the audit page report the move themselves (once).
     logger.debug("Quarantined %d files into trash batch %s", len(result.done), result.batch)
     return result
@@ -196,6 +198,7 @@ def restore(storage, batch, *, trash=None, alias=None):
             else:
                 result.done.append(entry)
         _finish_batch(trash, batch, manifest, left, result.done)
+        activity.record_trash(activity.TRASH_RESTORE, [e["name"] for e in result.done], batch)
     logger.debug("Restored %d files from trash batch %s", len(result.done), batch)
     return result
 
@@ -223,11 +226,16 @@ def purge(trash, *, older_than=None, batch=None, now=None, alias=None):
                   if (b.id == batch if batch is not None else now - b.created >= (older_than or 0))
                   and not (alias and b.storage and b.storage != alias)]
         for b in chosen:
+            activity.record_trash(activity.TRASH_PURGE, _entry_names(trash, b.id), b.id)
             _delete_batch(trash, b.id)
         if batch is None:
             _purge_restore_records(trash, now - (older_than or 0))
     logger.debug("Purged trash batches %s", ", ".join(b.id for b in chosen) or "(none)")
     return chosen
+
+
+def _entry_names(trash, batch):
+    return [entry["name"] for entry in read_manifest(trash, batch)["entries"]]
 
 
 def _purge_restore_records(trash, cutoff):

@@ -21,7 +21,7 @@ from .. import filenames, imaging, upload_kinds, uploadlog
 from ..fields import StorageWriteError
 from ..files import stored_fingerprint
 from ..models import Product, ProductDocument, ProductImage
-from . import thumbnail_jobs
+from . import activity, products, thumbnail_jobs
 from .documents import document_fill_metadata
 from .transactions import atomic_write
 
@@ -116,6 +116,8 @@ def document_upload(*, product: Product, uploaded_file, user=None, allow_duplica
         _refuse_duplicate(find_duplicate_document, product, document.sha256, uploaded_file,
                           allow_duplicate)
         document.save()  # no after-commit work: documents have no thumbnails
+        activity.record(activity.Action.UPLOAD, user=user, product=product,
+                        original_name=document.original_name, stored_name=document.file.name)
     return document
 
 
@@ -129,6 +131,7 @@ def gallery_image_upload(*, product: Product, uploaded_file, user=None,
     _run_field_validators(ProductImage, "image", uploaded_file)
     image = ProductImage(product=product, image=uploaded_file)
     image.full_clean(exclude=["image"])
+    products.mark_uploaded(image, user)
 
     try:
         with atomic_write():
@@ -140,6 +143,8 @@ def gallery_image_upload(*, product: Product, uploaded_file, user=None,
             thumbnail_jobs.save_and_schedule(image)
             _refuse_duplicate(find_duplicate_image, product, image.sha256, uploaded_file,
                               allow_duplicate, exclude_pk=image.pk)
+            activity.record(activity.Action.UPLOAD, user=user, product=product,
+                            original_name=_display_name(uploaded_file), stored_name=image.image.name)
     except BaseException:
         image.pk = None
         raise

@@ -31,8 +31,8 @@ from django_cleanup import cache as cleanup_cache
 
 from .. import audit, filenames, filesafety, uploadlog
 from ..files import stored_fingerprint
-from ..models import FileVersion, ProductDocument
-from . import thumbnail_jobs
+from ..models import FileEvent, FileVersion, ProductDocument
+from . import activity, thumbnail_jobs
 from .transactions import atomic_write
 
 logger = logging.getLogger(__name__)
@@ -215,6 +215,8 @@ def version_restore(*, version, user=None):
         _set_current(instance, field, name, version)
         instance.__dict__[REPLACING_USER] = user
         instance.save()
+        activity.record(FileEvent.Action.VERSION_RESTORE, user=user, product=getattr(instance, "product", instance),
+                        original_name=version.original_name, stored_name=name)
         if isinstance(field, models.ImageField):
             thumbnail_jobs.schedule(instance, [field.name])
         version.delete()
