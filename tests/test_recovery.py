@@ -278,3 +278,15 @@ def test_revert_to_an_earlier_version_is_a_preview_only(admin_client, media_root
     response = admin_client.post(url, {"name": "Clock", "slug": "clock"}, follow=True)
     assert "is not offered" in response.content.decode()
     assert Product.objects.get().name == "Wall clock"
+
+
+def test_the_delete_page_lists_the_files_that_go_to_the_trash(admin_client, media_root, private_root):
+    product = factories.product("Walker", image_alt_text="A walker")
+    factories.gallery_image(product, alt_text="Side")
+    factories.document(product, "walk-manual.pdf")
+    page = admin_client.get(reverse("admin:mediadmin_product_delete", args=[product.pk])).content.decode()
+    assert "3 files, moved to the trash: recoverable for 30 days" in page
+    assert "walk-manual.pdf" in page and "walker.jpg" in page and "g0.png" in page
+    action = admin_client.post(reverse("admin:mediadmin_product_changelist"),
+                               {"action": "delete_selected", "_selected_action": [product.pk]}).content.decode()
+    assert "3 files, moved to the trash" in action

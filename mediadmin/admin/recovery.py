@@ -11,6 +11,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
@@ -28,6 +29,18 @@ class RecoverableAdmin(VersionAdmin):
     def delete_queryset(self, request, queryset):
         """"Delete selected": each row like the delete page (one trash batch per row)."""
         recovery.delete_recoverably(queryset, user=request.user)
+
+    def get_deleted_objects(self, objs, request):
+        """Django's list of what a delete takes, plus the files, which go to the trash (recoverable)."""
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        files = recovery.files_deleted_with(objs)
+        if files:
+            title = ngettext(
+                "%(count)d file, moved to the trash: recoverable for %(days)s days from “Recover deleted”",
+                "%(count)d files, moved to the trash: recoverable for %(days)s days from “Recover deleted”",
+                len(files)) % {"count": len(files), "days": recovery.retention_days()}
+            deleted = [*deleted, title, files]
+        return deleted, model_count, perms_needed, protected
 
     def has_recover_permission(self, request):
         """The recover list and pages (permissions.may_recover)."""
