@@ -33,6 +33,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from bench_thumbnails import detailed_jpeg, png_bytes  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.core.files.base import ContentFile  # noqa: E402
 from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
@@ -40,7 +41,6 @@ from django.core.management import call_command  # noqa: E402
 from django.db import transaction  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from bench_thumbnails import detailed_jpeg, png_bytes  # noqa: E402
 from mediadmin import services, thumbnails  # noqa: E402
 from mediadmin.demo import photo_like_image  # noqa: E402
 from mediadmin.models import Product  # noqa: E402

@@ -8,9 +8,9 @@ renamed with the extension of its detected type and, for images, re-encoded
 import hashlib
 import logging
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -44,7 +44,7 @@ class _SafeFileMixin:
             content, extension = self.prepare_content(field_file)
             try:
                 field_file.save(filenames.storage_name(original, extension), content, save=False)
-            except (OSError, IOError) as exc:
+            except OSError as exc:
                 raise StorageWriteError(original, exc) from exc
             except Exception as exc:  # S3 client errors and the like
                 if isinstance(exc, ValidationError):

@@ -78,6 +78,10 @@ class Product(models.Model):
             self.slug = self._unique_slug()
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        """Public product page."""
+        return reverse("product_detail", kwargs={"slug": self.slug})
+
     def _unique_slug(self):
         base = (slugify(self.name) or "product")[:200]
         slug, n = base, 2
@@ -85,10 +89,6 @@ class Product(models.Model):
         while others.filter(slug=slug).exists():
             slug, n = f"{base}-{n}", n + 1
         return slug
-
-    def get_absolute_url(self):
-        """Public product page."""
-        return reverse("product_detail", kwargs={"slug": self.slug})
 
     @property
     def image_alt(self):

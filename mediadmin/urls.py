@@ -23,5 +23,5 @@ if settings.DEBUG or settings.MEDIADMIN_SERVE_MEDIA:
     # versions included; views.serve_media refuses those. Test servers opt in with the flag,
     # and check mediadmin.W003 warns when it is on in production.
     urlpatterns += [
-        re_path(r"^%s(?P<path>.*)$" % settings.MEDIA_URL.lstrip("/"), views.serve_media),
+        re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", views.serve_media),
     ]

@@ -1,16 +1,16 @@
 """The public site: product list, product page and the staff product form."""
 from django.conf import settings
-from django.templatetags.static import static
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 from django.views.static import serve
 

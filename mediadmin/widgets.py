@@ -23,7 +23,8 @@ class ImagePreviewWidget(AdminFileWidget):
         # A stored FieldFile only: `.url` of an empty one raises ValueError (product without image).
         stored = value if value and hasattr(value, "storage") and getattr(value, "_committed", True) else None
         context["widget"].update(
-            focal=dict(zip(("field", "x", "y"), (self.field_name, *self.focal_fields))) if self.focal_fields else None,
+            focal=(dict(zip(("field", "x", "y"), (self.field_name, *self.focal_fields), strict=True))
+                   if self.focal_fields else None),
             size_name=self.size_name,
             thumbnail_url=thumbnails.thumbnail_url(stored, self.size_name) if stored else None,
         )

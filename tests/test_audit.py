@@ -1,9 +1,8 @@
 """The storage audit: scan, grace period, quarantine, restore, purge, refusals, the command."""
 import hashlib
+import importlib
 import json
 import time
-
-import importlib
 
 import pytest
 from django.core.files.storage import default_storage

@@ -15,11 +15,11 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from mediadmin import upload_kinds
-from mediadmin.services import uploads
 from mediadmin.admin import presenters
 from mediadmin.admin.forms import BulkUploadForm
 from mediadmin.forms import ProductForm
 from mediadmin.models import Product
+from mediadmin.services import uploads
 from mediadmin.widgets import ImagePreviewWidget
 
 from . import factories

@@ -398,7 +398,7 @@ def test_expire_versions_shows_progress_and_refuses_a_bad_age(versions_of_each):
 # --- audit and serving ---------------------------------------------------------------------------
 
 def test_audit_never_lists_version_files_as_orphans(versions_of_each):
-    for alias, storage in (("default", default_storage), ("private", private_storage)):
+    for alias in ("default", "private"):
         report = audit.audit(alias)
         names = {f.name for f in report.orphans}
         assert not any(n.startswith(".versions/") for n in names), names

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_http_methods
 
 from .. import audit, permissions
 from ..audit.trash import read_manifest
-from ..templatetags.mediadmin_audit import is_image_name
 from ..services import trash as trash_service
+from ..templatetags.mediadmin_audit import is_image_name
 
 SHOWN = 500  # rows per list on the page; the command lists everything
 BATCH_NAMES_SHOWN = 20  # file names listed per trash batch
@@ -122,7 +122,7 @@ def _batch_action(request, alias, action):
             return messages.success(request, _("Trash batch %(batch)s deleted for good.") % {"batch": batch})
         result = trash_service.restore(storage, batch, alias=alias)
     except audit.UnknownBatch as exc:
-        raise Http404(str(exc))
+        raise Http404(str(exc)) from None
     except audit.BatchRefused as exc:
         return messages.error(request, str(exc))
     messages.success(request, ngettext("Restored %(count)d file from batch %(batch)s.",

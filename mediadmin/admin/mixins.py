@@ -3,15 +3,14 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten, flatten_fieldsets
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
 from django.db import models
+from django.http import HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from .. import audit, permissions, selectors, thumbnails, uploadlog
 from ..fields import StorageWriteError
 from ..widgets import ImagePreviewWidget
-
 
 # Django admin hooks used here and why. Documented hooks wherever one exists: get_form and
 # InlineModelAdmin.get_formset (the preview widget), add_view and change_view (storage errors),
@@ -67,7 +66,7 @@ class ImagePreviewAdminMixin:
 
     def get_inline_formsets(self, request, formsets, inline_instances, obj=None):
         """Load the stored rows' preview thumbnails with one query per inline, not one per row."""
-        for inline, formset in zip(inline_instances, formsets):
+        for inline, formset in zip(inline_instances, formsets, strict=True):
             if not isinstance(inline, ImagePreviewAdminMixin):
                 continue
             for field in formset.model._meta.concrete_fields:

@@ -93,7 +93,7 @@ def version_thumbnail(request, version_id, model_admin=None):
     try:
         handle = version_storage(version).open(version.thumbnail, "rb")
     except (FileNotFoundError, OSError):
-        raise Http404(_("This version's thumbnail is missing."))
+        raise Http404(_("This version's thumbnail is missing.")) from None
     response = FileResponse(handle, content_type="image/jpeg")
     response["Cache-Control"] = "private, max-age=3600"
     return response

@@ -30,10 +30,6 @@ from .products import (
 )
 from .thumbnail_jobs import note_new_images as thumbnails_note_new
 from .thumbnail_jobs import schedule_noted as thumbnails_schedule_new
-from .versions import VersionUnavailable, version_restore, version_retention, versions_expire
-from .versions import file_field_names as versions_file_field_names
-from .versions import keep_replaced as versions_keep_replaced
-from .versions import note_replacement as versions_note_replacement
 from .uploads import (
     DOCUMENTS,
     IMAGES,
@@ -47,6 +43,10 @@ from .uploads import (
     find_duplicate_image,
     gallery_image_upload,
 )
+from .versions import VersionUnavailable, version_restore, version_retention, versions_expire
+from .versions import file_field_names as versions_file_field_names
+from .versions import keep_replaced as versions_keep_replaced
+from .versions import note_replacement as versions_note_replacement
 
 __all__ = [
     "DOCUMENTS", "IMAGES", "KINDS", "activity", "DuplicateUpload", "UploadOutcome", "detect_kind",

@@ -11,7 +11,7 @@ register = template.Library()
 def epoch(value):
     """An aware datetime from seconds since the epoch (file modification times)."""
     try:
-        return datetime.datetime.fromtimestamp(float(value), tz=datetime.timezone.utc).astimezone(
+        return datetime.datetime.fromtimestamp(float(value), tz=datetime.UTC).astimezone(
             timezone.get_current_timezone())
     except (TypeError, ValueError, OverflowError):
         return None

@@ -6,7 +6,6 @@ source that cannot be thumbnailed gives None, is logged once and remembered (mem
 """
 import io
 
-
 from .. import imaging
 from . import memo, prefetching, sorl_adapter
 from .sizes import size_names, size_spec, thumbnail_file

@@ -92,7 +92,7 @@ class Command(BaseCommand):
         try:
             result = trash_service.restore(storage, batch, alias=alias)
         except audit.BatchRefused as exc:
-            raise CommandError(f"{exc} List this storage's batches with --storage {alias} --list-trash.")
+            raise CommandError(f"{exc} List this storage's batches with --storage {alias} --list-trash.") from None
         for entry in result.done:
             self._say(f"  restored  {filesizeformat(entry.get('size') or 0):>10}  {entry['name']}")
         for name, reason in result.skipped:
@@ -113,7 +113,7 @@ class Command(BaseCommand):
             purged = trash_service.purge(audit.trash_for(storage, alias), older_than=older_than,
                                          batch=self.options["batch"], alias=alias)
         except audit.BatchRefused as exc:  # the same refusal as --restore, from the service
-            raise CommandError(f"{exc} List this storage's batches with --storage {alias} --list-trash.")
+            raise CommandError(f"{exc} List this storage's batches with --storage {alias} --list-trash.") from None
         for b in purged:
             self._say(f"  purged  {b.id}  {_files(b.count)}, {filesizeformat(b.bytes)}")
         self._say(self.style.SUCCESS(ngettext("Purged %(count)d trash batch for good.",
@@ -135,9 +135,9 @@ class Command(BaseCommand):
             return audit.storage_for(alias)
         except InvalidStorageError:
             raise CommandError(f"No storage {alias!r} in STORAGES. Use one of the aliases of the "
-                               "STORAGES setting, e.g. --storage default.")
+                               "STORAGES setting, e.g. --storage default.") from None
         except audit.UnsafeRoot as exc:
-            raise CommandError(f"Refusing to run: {exc}")
+            raise CommandError(f"Refusing to run: {exc}") from None
 
     def _age(self, default):
         if self.options["older_than"] is None:
@@ -145,7 +145,7 @@ class Command(BaseCommand):
         try:
             return audit.parse_age(self.options["older_than"])
         except ValueError as exc:
-            raise CommandError(str(exc))
+            raise CommandError(str(exc)) from None
 
     def _progress(self, what, total=None):
         """A callback taking the count so far, drawing a progress line on stderr (None: quiet)."""

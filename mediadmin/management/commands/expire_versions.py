@@ -59,7 +59,7 @@ class Command(BaseCommand):
         try:
             return audit.parse_age(self.options["older_than"])
         except ValueError as exc:
-            raise CommandError(str(exc))
+            raise CommandError(str(exc)) from None
 
     @staticmethod
     def _age_text(seconds):
