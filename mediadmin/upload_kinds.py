@@ -18,6 +18,10 @@ IMAGES = "images"
 FILE_PARAM = "file"
 ALLOW_DUPLICATE_PARAM = "allow_duplicate"
 VISIBILITY_PARAM = "visibility"
+# The gallery position a drop zone asks for: the order the files were chosen in, not the order they finish.
+POSITION_PARAM = "position"
+# The change form's "Use as main image" submission (admin/product.py), naming a gallery image's id.
+MAIN_IMAGE_PARAM = "_mediadmin_main_image"
 
 # Content types of the image formats Pillow names; another format falls back to image/<name>.
 _IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
@@ -34,6 +38,7 @@ class UploadKind:
     inline_fields: tuple  # the inline's columns, in order
     row_keys: tuple  # keys of presenters._row_json, the slots the JS fills in a new row
     options: tuple = ()  # extra request parameters this kind's drop zone sends
+    order_field: str = ""  # the rows' order field (drag, move up/down, positions by choice), if any
 
     @property
     def prefix(self) -> str:
@@ -76,6 +81,7 @@ KINDS = {
         inline_fields=("image", "alt_text", "decorative", "position", "dimensions"),
         row_keys=("id", "kind", "name", "size", "dimensions", "position", "alt_text", "decorative", "thumbnail_url",
                   "change_url"),
+        order_field="position",
     ),
 }
 NAMES = tuple(sorted(KINDS))

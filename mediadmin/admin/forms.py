@@ -3,7 +3,9 @@ from django import forms
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
+from .. import upload_kinds
 from ..models import Product, ProductDocument
+from ..widgets import GalleryOrderWidget
 
 BY_SKU = "sku"
 ONE_PRODUCT = "product"
@@ -59,3 +61,29 @@ class LabelledRowFormSet(BaseInlineFormSet):
         for field in form.fields.values():
             if not field.widget.is_hidden:
                 field.widget.attrs.setdefault("aria-label", f"{field.label} ({row})")
+
+
+class GalleryRowForm(forms.ModelForm):
+    """A gallery row: its position input carries the row's reorder and "Use as main image" tools.
+
+    The page numbers new rows after the last one ("Add another" takes the next position), so
+    a new row whose only change is that number is still an empty row, not a missing image.
+    """
+
+    order_field = upload_kinds.KINDS[upload_kinds.IMAGES].order_field
+
+    class Meta:
+        widgets = {upload_kinds.KINDS[upload_kinds.IMAGES].order_field: GalleryOrderWidget}
+
+    def __init__(self, *args, **kwargs):
+        """Tell the order widget which row it belongs to (its buttons name it)."""
+        super().__init__(*args, **kwargs)
+        widget = self.fields[self.order_field].widget
+        if self.instance.pk:
+            widget.row_name, widget.object_id = str(self.instance), self.instance.pk
+
+    def has_changed(self):
+        """Changed in more than the position the page filled in (for a row not saved yet)."""
+        if self.instance.pk:
+            return super().has_changed()
+        return any(name != self.order_field for name in self.changed_data)
