@@ -185,3 +185,17 @@ def test_a_skip_link_reaches_the_drop_zones(staff_page, live_server):
     assert page.evaluate("document.activeElement.id") == "images-dropzone"
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "images-bulk-files"
+
+
+def test_add_another_takes_the_next_position(staff_page, live_server):
+    product = factories.product("Next Lamp", with_image=False)
+    for position in (0, 3):
+        factories.gallery_image(product, position=position)
+    page = staff_page
+    page.goto(_change_url(live_server, product))
+    new_rows = "#images-group tr.form-row:not(.has_original):not(.empty-form) [data-mediadmin-order] input"
+    assert page.locator(new_rows).first.input_value() == "4"  # the extra row
+    page.click("#images-group .add-row a")
+    assert page.locator(new_rows).all() and [i.input_value() for i in page.locator(new_rows).all()] == ["4", "5"]
+    _save(page)  # rows changed only in position are still empty rows: nothing refused, nothing added
+    assert product.images.count() == 2
