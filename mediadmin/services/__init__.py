@@ -43,7 +43,8 @@ from .uploads import (
 __all__ = [
     "DOCUMENTS", "IMAGES", "KINDS", "DuplicateUpload", "UploadOutcome", "detect_kind",
     "document_fill_metadata", "document_save", "document_upload", "file_fingerprint", "file_upload",
-    "find_duplicate_document", "find_duplicate_image", "gallery_image_make_main", "gallery_image_save", "gallery_image_upload",
+    "find_duplicate_document", "find_duplicate_image", "gallery_image_make_main", "gallery_image_save",
+    "gallery_image_upload",
     "product_create", "product_fill_document_name", "product_save", "products_regenerate_thumbnails",
     "stored_fingerprint",
     "thumbnails_note_new", "thumbnails_schedule_new",

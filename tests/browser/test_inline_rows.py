@@ -117,6 +117,8 @@ def test_reorder_by_keyboard_and_by_dragging_then_use_as_main_image(staff_page, 
     page.keyboard.press("Enter")
     assert _gallery_dims(page) == [middle, wide, small]
     assert page.evaluate("document.activeElement.dataset.move") == "down"
+    moved = page.locator("#images-group tr.has_original").nth(1).locator("[data-order-status]")
+    assert moved.text_content() == "Now 2 of 3; Save to keep the order."
     # Drag: the last row by its handle onto the top of the first row.
     handles = page.locator("#images-group tr.has_original [data-drag-handle]")
     handles.nth(2).drag_to(page.locator("#images-group tr.has_original").nth(0), target_position={"x": 5, "y": 3})

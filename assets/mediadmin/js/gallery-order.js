@@ -73,6 +73,16 @@
     else placeAfter(row, target);
     writeOrder(tbodyOf(row));
     button.focus();  // moving the row in the page took the focus away
+    announce(row);
+  }
+
+  /* Say where the row is now (a visually hidden live region of the row, text from the server). */
+  function announce(row) {
+    const status = row.querySelector("[data-order-status]");
+    const rows = storedRows(tbodyOf(row));
+    if (!status) return;
+    status.textContent = status.dataset.text
+      .split("{place}").join(String(rows.indexOf(row) + 1)).split("{count}").join(String(rows.length));
   }
 
   function makeMain(button) {
