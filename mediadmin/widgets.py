@@ -31,7 +31,7 @@ class ImagePreviewWidget(AdminFileWidget):
 
 
 class GalleryOrderWidget(AdminIntegerFieldWidget):
-    """A gallery row's position, with a drag handle, move up/down and "Use as main image" (gallery-order.js).
+    """A gallery row's position, with a drag handle, move up/down and "Use as main image" (inline-rows.js).
 
     The tools show on stored rows only; `row_name` and `object_id` are set per row by the form.
     """

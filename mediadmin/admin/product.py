@@ -44,7 +44,7 @@ class ProductAdmin(ThumbnailColumnsMixin, StorageErrorAdminMixin, ImagePreviewAd
 
     class Media:
         css = {"all": ["mediadmin/css/admin.css", "mediadmin/css/bulk-upload.css"]}
-        js = ["mediadmin/js/image-preview.js", "mediadmin/js/bulk-upload.js", "mediadmin/js/gallery-order.js"]
+        js = ["mediadmin/js/image-preview.js", "mediadmin/js/bulk-upload.js", "mediadmin/js/inline-rows.js"]
 
     def get_urls(self):
         """Upload endpoints, bulk upload page and storage audit, ahead of the admin's catch-all URLs."""

@@ -160,11 +160,18 @@ def test_a_phone_has_no_page_wide_horizontal_scroll(staff_page, live_server, pat
     item = page.locator(".mediadmin-upload-item").first
     name_box = item.locator("[data-slot=name]").bounding_box()
     assert name_box["width"] > 150
-    button = item.locator("[data-action]:visible").first if path == "bulk" else None
-    if button is not None:
-        box = button.bounding_box()
-        assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    if path == "bulk":
+        button = item.locator("[data-action]:visible").first
         assert button.get_attribute("aria-label").endswith("a-rather-long-file-name-for-a-phone-screen.pdf")
+    else:  # the new row stacked as a card: its inputs and buttons on screen, under their column's name
+        row = page.locator("#images-group tr.mediadmin-uploaded-row")
+        button = row.locator("[data-make-main]")
+        alt_text = row.locator("td.field-alt_text")
+        assert alt_text.get_attribute("data-label") == "Alt text"
+        alt_box = alt_text.locator("input").bounding_box()
+        assert alt_box["x"] >= 0 and alt_box["x"] + alt_box["width"] <= 390
+    box = button.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390
 
 
 def test_the_documents_inline_fits_a_1280_window(staff_page, live_server):

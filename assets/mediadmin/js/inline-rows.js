@@ -1,4 +1,9 @@
-/* Order of an inline's stored rows (the gallery): drag a row by its handle, or use its
+/* Rows of the product's inlines.
+ *
+ * Column names: each cell gets its column heading as data-label, which the phone layout
+ * (bulk-upload.css, 767 px and below) shows above the cell once the table is stacked.
+ *
+ * Order of an inline's stored rows (the gallery): drag a row by its handle, or use its
  * "move up" / "move down" buttons; either way the rows' position inputs are rewritten in page
  * order, so Save stores the order. New rows ("Add another", the extra row) are numbered after
  * the last stored row. "Use as main image" submits the form with the row's image id.
@@ -142,15 +147,27 @@
     writeOrder(tbodyOf(row));
   });
 
-  /* New rows: the extra row on load, "Add another" (Django's formset:added), drop-zone rows. */
-  function renumberFrom(node) {
-    const row = node instanceof Element ? node.closest("tr") : null;
-    if (row && row.parentElement && orderInput(row)) numberNewRows(row.parentElement);
+  /* The column heading of each cell of a row, as its data-label (headings rendered by Django). */
+  function labelCells(row) {
+    const table = row.closest("table");
+    const headings = table ? Array.from(table.querySelectorAll("thead th"), (th) => th.textContent.trim()) : [];
+    Array.from(row.children).forEach((cell, index) => {
+      if (headings[index]) cell.dataset.label = headings[index];
+    });
   }
-  document.addEventListener("formset:added", (event) => renumberFrom(event.target));
-  document.addEventListener("mediadmin:row-added", (event) => renumberFrom(event.target));
+
+  /* New rows: the extra row on load, "Add another" (Django's formset:added), drop-zone rows. */
+  function added(node) {
+    const row = node instanceof Element ? node.closest("tr") : null;
+    if (!row || !row.parentElement) return;
+    labelCells(row);
+    if (orderInput(row)) numberNewRows(row.parentElement);
+  }
+  document.addEventListener("formset:added", (event) => added(event.target));
+  document.addEventListener("mediadmin:row-added", (event) => added(event.target));
 
   function init() {
+    for (const row of document.querySelectorAll(".js-inline-admin-formset tbody > tr.form-row")) labelCells(row);
     const bodies = new Set(Array.from(document.querySelectorAll("tr.form-row " + ORDER), (w) => w.closest("tbody")));
     for (const tbody of bodies) numberNewRows(tbody);
   }
