@@ -279,8 +279,9 @@
 
   /* Change form: the upload's answer carries the inline's own markup of the new row
    * (rendered as form 0 of a formset holding only it). It goes after the stored rows (among
-   * them by position when the inline is ordered), every form of the inline is renumbered in
-   * page order as Django's inlines.js does, and the management form counts one more stored form. */
+   * them by position when the inline is ordered), the forms of the inline are numbered in page
+   * order as Django's inlines.js does (stored forms first, so the new one is a stored form), and
+   * the management form counts one more stored form. */
   function escapeRegExp(s) { return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); }
 
   function reindex(row, prefix, index) {
@@ -327,7 +328,9 @@
     row.classList.add("mediadmin-uploaded-row", "dynamic-" + prefix);
     placeRow(tbody, document.adoptNode(row));
     const forms = formRows(tbody);
-    forms.forEach((form, index) => reindex(form, prefix, index));
+    // A row whose id already names its place keeps its inputs' names: with hundreds of rows
+    // only the rows after the new one (usually the empty extra rows) are visited in depth.
+    forms.forEach((form, index) => { if (form.id !== prefix + "-" + index) reindex(form, prefix, index); });
     initial.value = String(Number(initial.value) + 1);
     total.value = String(forms.length);
     row.dispatchEvent(new CustomEvent("mediadmin:row-added", { bubbles: true, detail: { prefix } }));
