@@ -4,6 +4,7 @@ import pytest
 from mediadmin.models import Product, ProductImage
 
 from .. import factories
+from .axe import describe, violations
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -208,3 +209,21 @@ def test_add_another_takes_the_next_position(staff_page, live_server):
     assert page.locator(new_rows).all() and [i.input_value() for i in page.locator(new_rows).all()] == ["4", "5"]
     _save(page)  # rows changed only in position are still empty rows: nothing refused, nothing added
     assert product.images.count() == 2
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize("width", [1280, 390])
+def test_inserted_rows_and_upload_lists_pass_axe(staff_page, live_server, theme, width):
+    product = factories.product("Axe Lamp", with_image=False)
+    page = staff_page
+    page.set_viewport_size({"width": width, "height": 900})
+    page.emulate_media(color_scheme=theme)
+    page.goto(_change_url(live_server, product))
+    _choose_images(page, CHOSEN[:2] + [("broken.png", (10, 10))])
+    page.locator(f"{GALLERY} input[type=file]").set_input_files(files=[
+        {"name": "not-an-image.png", "mimeType": "image/png", "buffer": b"plain text"}])
+    page.wait_for_selector(f"{GALLERY}[data-state=done] .mediadmin-upload-item[data-state=refused]")
+    retry = page.locator(f"{GALLERY} .mediadmin-upload-item[data-state=refused] [data-action=retry]")
+    assert retry.get_attribute("aria-label") == "Retry not-an-image.png"
+    problems = violations(page)
+    assert not problems, describe(problems)
