@@ -162,3 +162,18 @@ def _form_data(html):
     parser = _FormData()
     parser.feed(form)
     return {k: v for k, v in parser.data.items() if "__prefix__" not in k}
+
+
+def test_a_user_who_may_only_view_the_gallery_gets_the_form_without_order_tools(client):
+    from django.contrib.auth.models import Permission, User
+
+    product = factories.product(with_image=False)
+    factories.gallery_image(product, position=0, alt_text="Front")
+    user = User.objects.create_user("viewer", password="pw-123-abc", is_staff=True)
+    user.user_permissions.set(Permission.objects.filter(
+        codename__in=["view_product", "change_product", "view_productimage"]))
+    client.force_login(user)
+    response = client.get(reverse("admin:mediadmin_product_change", args=[product.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Front" in page and "data-make-main" not in page and "data-drag-handle" not in page

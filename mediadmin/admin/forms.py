@@ -78,9 +78,9 @@ class GalleryRowForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         """Tell the order widget which row it belongs to (its buttons name it)."""
         super().__init__(*args, **kwargs)
-        widget = self.fields[self.order_field].widget
-        if self.instance.pk:
-            widget.row_name, widget.object_id = str(self.instance), self.instance.pk
+        field = self.fields.get(self.order_field)  # absent when the user may only view the rows
+        if field is not None and self.instance.pk:
+            field.widget.row_name, field.widget.object_id = str(self.instance), self.instance.pk
 
     def has_changed(self):
         """Changed in more than the position the page filled in (for a row not saved yet)."""

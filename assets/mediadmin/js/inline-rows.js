@@ -93,8 +93,11 @@
   function makeMain(button) {
     const form = button.form;
     if (!form) return;
+    // One choice per submission, even if an earlier one was held back (a "leave page?" answer).
+    for (const earlier of form.querySelectorAll("input[type=hidden][data-main-choice]")) earlier.remove();
     const input = document.createElement("input");
     input.type = "hidden";
+    input.dataset.mainChoice = "";
     input.name = button.dataset.param;
     input.value = button.dataset.makeMain;
     form.append(input);
