@@ -177,3 +177,13 @@ def test_a_user_who_may_only_view_the_gallery_gets_the_form_without_order_tools(
     assert response.status_code == 200
     page = response.content.decode()
     assert "Front" in page and "data-make-main" not in page and "data-drag-handle" not in page
+
+
+def test_new_gallery_rows_start_after_the_last_position_without_javascript(admin_client):
+    product = factories.product(with_image=False)
+    for position in (2, 6):
+        factories.gallery_image(product, position=position)
+    page = admin_client.get(reverse("admin:mediadmin_product_change", args=[product.pk])).content.decode()
+    values = _parse(page).values
+    assert values["images-2-position"] == "7"  # the extra row
+    assert values["images-__prefix__-position"] == "7"  # "Add another"'s template

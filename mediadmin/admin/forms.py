@@ -63,6 +63,22 @@ class LabelledRowFormSet(BaseInlineFormSet):
                 field.widget.attrs.setdefault("aria-label", f"{field.label} ({row})")
 
 
+class GalleryFormSet(LabelledRowFormSet):
+    """Gallery rows: new rows start at the position after the last stored one, also without JavaScript."""
+
+    def get_form_kwargs(self, index):
+        """Initial position of the extra rows and of "Add another"'s template: after the stored rows."""
+        kwargs = super().get_form_kwargs(index)
+        if index is None or index >= self.initial_form_count():
+            extra = 0 if index is None else index - self.initial_form_count()
+            kwargs["initial"] = {GalleryRowForm.order_field: self._next_position() + extra}
+        return kwargs
+
+    def _next_position(self):
+        positions = [getattr(obj, GalleryRowForm.order_field) for obj in self.get_queryset()]
+        return max(positions) + 1 if positions else 0
+
+
 class GalleryRowForm(forms.ModelForm):
     """A gallery row: its position input carries the row's reorder and "Use as main image" tools.
 

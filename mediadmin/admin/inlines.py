@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import permissions, upload_kinds
 from ..models import ProductDocument, ProductImage
-from .forms import GalleryRowForm, LabelledRowFormSet
+from .forms import GalleryFormSet, GalleryRowForm, LabelledRowFormSet
 from .mixins import ImagePreviewAdminMixin
 
 
@@ -40,6 +40,7 @@ class ProductImageInline(UploadKindInlineMixin, ImagePreviewAdminMixin, admin.Ta
 
     model = ProductImage
     form = GalleryRowForm  # the position input with drag handle, move up/down, "Use as main image"
+    formset = GalleryFormSet  # new rows start after the last position
     upload_kind = upload_kinds.IMAGES
     fields = upload_kinds.KINDS[upload_kinds.IMAGES].inline_fields
     readonly_fields = ("dimensions",)

@@ -227,3 +227,14 @@ def test_inserted_rows_and_upload_lists_pass_axe(staff_page, live_server, theme,
     assert retry.get_attribute("aria-label") == "Retry not-an-image.png"
     problems = violations(page)
     assert not problems, describe(problems)
+
+
+def test_the_delete_box_of_a_dropped_row_deletes_it_on_save(staff_page, live_server):
+    product = factories.product("Delete Lamp", with_image=False)
+    page = staff_page
+    page.goto(_change_url(live_server, product))
+    _choose_images(page, CHOSEN[1:])
+    rows = page.locator("#images-group tr.mediadmin-uploaded-row")
+    rows.nth(0).locator("td.delete input[type=checkbox]").check()
+    _save(page)
+    assert [_dims((i.width, i.height)) for i in product.images.all()] == [_dims(CHOSEN[2][1])]
