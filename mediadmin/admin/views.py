@@ -66,9 +66,9 @@ def _row_html(model_admin, request, product, outcome, kind):
     """The change form's markup of the new row, rendered by the inline of its kind."""
     if outcome.obj is None:
         return None
-    inline = next(i for i in model_admin.get_inline_instances(request, product)
-                  if getattr(i, "upload_kind", None) == kind)
-    return inline.render_row(request, model_admin, outcome.obj)
+    inline = next((i for i in model_admin.get_inline_instances(request, product)
+                   if getattr(i, "upload_kind", None) == kind), None)
+    return inline.render_row(request, model_admin, outcome.obj) if inline else None
 
 
 def upload_to_product(model_admin, request, object_id, kind):
