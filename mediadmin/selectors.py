@@ -17,6 +17,13 @@ def product_by_id(raw):
     return Product.objects.filter(pk=int(raw)).first()
 
 
+def gallery_image_of(product, raw):
+    """The gallery image of `product` whose primary key `raw` (text from a form) names, or None."""
+    if not isinstance(raw, str) or not _ID.match(raw) or int(raw) > MAX_ID:
+        return None
+    return product.images.filter(pk=int(raw)).first()
+
+
 def products_with_counts(queryset=None):
     """Products annotated with their numbers of gallery images and documents."""
     queryset = Product.objects.all() if queryset is None else queryset

@@ -1,5 +1,5 @@
 """Admin widgets: a file input with the current thumbnail and a preview before saving."""
-from django.contrib.admin.widgets import AdminFileWidget
+from django.contrib.admin.widgets import AdminFileWidget, AdminIntegerFieldWidget
 
 from . import thumbnails, upload_kinds
 
@@ -33,3 +33,21 @@ class ImagePreviewWidget(AdminFileWidget):
     class Media:
         css = {"all": ["mediadmin/css/admin.css"]}
         js = ["mediadmin/js/image-preview.js", "mediadmin/js/focal-point.js"]
+
+
+class GalleryOrderWidget(AdminIntegerFieldWidget):
+    """A gallery row's position, with a drag handle, move up/down and "Use as main image" (inline-rows.js).
+
+    The tools show on stored rows only; `row_name` and `object_id` are set per row by the form.
+    """
+
+    template_name = "mediadmin/widgets/gallery_order.html"
+    row_name = ""
+    object_id = None
+
+    def get_context(self, name, value, attrs):
+        """Add the row's name (for the buttons' labels), its id and the "main image" parameter."""
+        context = super().get_context(name, value, attrs)
+        context["widget"].update(row_name=self.row_name, object_id=self.object_id,
+                                 main_param=upload_kinds.MAIN_IMAGE_PARAM)
+        return context

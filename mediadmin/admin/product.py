@@ -2,11 +2,11 @@
 from functools import partial
 
 from django.contrib import admin, messages
-from django.http import StreamingHttpResponse
+from django.http import HttpResponseRedirect, StreamingHttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .. import alt_text, archive, permissions, selectors, services
+from .. import alt_text, archive, permissions, selectors, services, upload_kinds
 from ..models import ProductDocument, ProductImage
 from ..services import recovery
 from . import version_views, views
@@ -60,7 +60,7 @@ class ProductAdmin(ThumbnailColumnsMixin, StorageErrorAdminMixin, ImagePreviewAd
 
     class Media:
         css = {"all": ["mediadmin/css/admin.css", "mediadmin/css/bulk-upload.css"]}
-        js = ["mediadmin/js/image-preview.js", "mediadmin/js/bulk-upload.js"]
+        js = ["mediadmin/js/image-preview.js", "mediadmin/js/bulk-upload.js", "mediadmin/js/inline-rows.js"]
 
     def get_urls(self):
         """Storage audit, bulk upload page and upload endpoints, ahead of the admin's catch-all URLs.
@@ -127,6 +127,20 @@ class ProductAdmin(ThumbnailColumnsMixin, StorageErrorAdminMixin, ImagePreviewAd
         message = alt_text.warning(form.instance)
         if message:
             self.message_user(request, message, messages.WARNING)
+
+    def response_change(self, request, obj):
+        """After a save, "Use as main image" (a gallery row's button) makes that image the main one."""
+        if upload_kinds.MAIN_IMAGE_PARAM not in request.POST:
+            return super().response_change(request, obj)
+        image = selectors.gallery_image_of(obj, request.POST[upload_kinds.MAIN_IMAGE_PARAM])
+        if image is None:
+            self.message_user(request, _("That gallery image is gone; the main image is unchanged."),
+                              messages.WARNING)
+        else:
+            services.gallery_image_make_main(image=image)
+            self.message_user(request, _("Saved; %(image)s is now the main image.") % {"image": image},
+                              messages.SUCCESS)
+        return HttpResponseRedirect(request.path)
 
     def save_formset(self, request, form, formset, change):
         """Save inline rows through their services; deleted rows go recoverably (files to the trash)."""

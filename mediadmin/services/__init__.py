@@ -4,7 +4,8 @@ Every service opens its own transaction (transactions.atomic_write) and schedule
 after-commit work itself; views, the admin and the commands call services and open none.
 This file only re-exports the public names, so `services.product_save(...)` keeps working.
 
-  products        product_save, product_fill_document_name, gallery_image_save, product_create,
+  products        product_save, product_fill_document_name, gallery_image_save, gallery_image_make_main,
+                  product_create,
                   products_regenerate_thumbnails
   documents       document_fill_metadata, document_save
   uploads         one file per call: document_upload, gallery_image_upload, file_upload, detect_kind,
@@ -22,6 +23,7 @@ from ..files import file_fingerprint, stored_fingerprint
 from . import activity
 from .documents import document_fill_metadata, document_save
 from .products import (
+    gallery_image_make_main,
     gallery_image_save,
     product_create,
     product_fill_document_name,
@@ -51,7 +53,8 @@ from .versions import note_replacement as versions_note_replacement
 __all__ = [
     "DOCUMENTS", "IMAGES", "KINDS", "activity", "DuplicateUpload", "UploadOutcome", "detect_kind",
     "document_fill_metadata", "document_save", "document_upload", "file_fingerprint", "file_upload",
-    "find_duplicate_document", "find_duplicate_image", "gallery_image_save", "gallery_image_upload",
+    "find_duplicate_document", "find_duplicate_image", "gallery_image_make_main", "gallery_image_save",
+    "gallery_image_upload",
     "product_create", "product_fill_document_name", "product_save", "products_regenerate_thumbnails",
     "stored_fingerprint", "thumbnails_note_new", "thumbnails_schedule_new", "VersionUnavailable", "version_restore",
     "version_retention", "versions_expire", "versions_file_field_names", "versions_keep_replaced",

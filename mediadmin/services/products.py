@@ -1,4 +1,5 @@
 """Writes of products and their gallery: saves that schedule thumbnails, and regeneration."""
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from .. import filenames, thumbnails
@@ -51,6 +52,21 @@ def gallery_image_save(*, image: ProductImage, user=None, record: bool = True) -
         thumbnail_jobs.save_and_schedule(image)
         activity.record_saved(pending if record else [], instance=image, user=user, product=image.product)
     return image
+
+
+def gallery_image_make_main(*, image: ProductImage) -> Product:
+    """Make a gallery image its product's main image: a copy of its file, its alt text and decorative mark.
+
+    A copy, stored under a name of its own: the two rows then never share a file, so removing
+    the gallery row or replacing the main image later deletes only that row's file (the
+    shared-file guard, audit/references.py, is not leaned on). Saved through product_save, so the
+    copy gets its thumbnails after commit and the replaced main image is cleaned up as usual.
+    """
+    product = image.product
+    with image.image.open("rb") as source:
+        product.image = ContentFile(source.read(), name=filenames.basename(image.image.name))
+    product.image_alt_text, product.image_decorative = image.alt_text, image.decorative
+    return product_save(product=product)
 
 
 def mark_uploaded(image: ProductImage, user) -> ProductImage:

@@ -122,9 +122,11 @@ def document_upload(*, product: Product, uploaded_file, user=None, allow_duplica
 
 
 def gallery_image_upload(*, product: Product, uploaded_file, user=None,
-                         allow_duplicate: bool = False) -> ProductImage:
+                         allow_duplicate: bool = False, position: int | None = None) -> ProductImage:
     """Validate, store (re-encoded) and de-duplicate one gallery image at the end of the gallery.
 
+    `position`, when given, is where the image goes instead: a drop zone numbers its files in the
+    order they were chosen, since several travel at once and finish in any order.
     Duplicates are compared on the stored bytes: the field re-encodes images, and the same
     source re-encodes to the same bytes, so rows saved by other paths compare too.
     """
@@ -136,8 +138,10 @@ def gallery_image_upload(*, product: Product, uploaded_file, user=None,
     try:
         with atomic_write():
             _lock_product(product)
-            last = product.images.aggregate(last=Max("position"))["last"]
-            image.position = 0 if last is None else last + 1
+            if position is None:
+                last = product.images.aggregate(last=Max("position"))["last"]
+                position = 0 if last is None else last + 1
+            image.position = position
             # The field fills sha256, width and height from the stored bytes; the thumbnails
             # are scheduled after commit, so a duplicate refused below rolls them back too.
             thumbnail_jobs.save_and_schedule(image)
@@ -165,15 +169,19 @@ def detect_kind(uploaded_file) -> str:
 
 
 def file_upload(*, product: Product | None, uploaded_file, user=None, kind: str | None = None,
-                allow_duplicate: bool = False, visibility: str | None = None) -> UploadOutcome:
-    """Upload one file of either kind and report the outcome instead of raising."""
+                allow_duplicate: bool = False, visibility: str | None = None,
+                position: int | None = None) -> UploadOutcome:
+    """Upload one file of either kind and report the outcome instead of raising.
+
+    `visibility` applies to documents, `position` to gallery images; each is ignored by the other kind.
+    """
     name = _display_name(uploaded_file)
     if product is None:
         unmatched = ValidationError(_("No product matches this file name."), code="unmatched")
         uploadlog.log_refusal(uploaded_file, unmatched, user=user)
         return UploadOutcome("unmatched", name, _message(unmatched))
     kind = kind or detect_kind(uploaded_file)
-    options = {"visibility": visibility} if kind == DOCUMENTS else {}
+    options = {"visibility": visibility} if kind == DOCUMENTS else {"position": position}
     upload = gallery_image_upload if kind == IMAGES else document_upload
     try:
         obj = upload(product=product, uploaded_file=uploaded_file, user=user,
