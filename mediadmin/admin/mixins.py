@@ -45,7 +45,10 @@ class ImagePreviewAdminMixin:
         previews = {field.name: ImagePreviewWidget(size_name=self.preview_size(field.name), field_name=field.name,
                                                    focal_fields=self.focal_fields_of(field))
                     for field in self.model._meta.concrete_fields if isinstance(field, models.ImageField)}
-        return {**kwargs, "widgets": {**previews, **(kwargs.get("widgets") or {})}}
+        # The form's own Meta.widgets stay (a factory's `widgets` replaces them, it does not add).
+        form_meta = getattr(kwargs.get("form", self.form), "Meta", None)
+        own = getattr(form_meta, "widgets", None) or {}
+        return {**kwargs, "widgets": {**own, **previews, **(kwargs.get("widgets") or {})}}
 
     def focal_fields_of(self, field):
         """The focal point fields a click on the preview sets, when this page shows them (else None)."""
