@@ -142,7 +142,7 @@ def test_reorder_by_keyboard_and_by_dragging_then_use_as_main_image(staff_page, 
 
 
 @pytest.mark.parametrize("path", ["change", "bulk"])
-def test_a_phone_has_no_page_wide_horizontal_scroll(staff_page, live_server, path):
+def test_a_phone_has_no_page_wide_horizontal_scroll(staff_page, live_server, path, screenshot):
     product = factories.product("Phone Lamp", sku="PL-1", with_image=False)
     page = staff_page
     page.set_viewport_size({"width": 390, "height": 844})
@@ -157,6 +157,7 @@ def test_a_phone_has_no_page_wide_horizontal_scroll(staff_page, live_server, pat
              "buffer": b"not a pdf at all"}])
         page.wait_for_selector(".mediadmin-upload-item[data-state=refused]")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, f"phone-{path}")  # README: the admin on a phone
     # The file's name is readable (not one character per line) and its button is on screen.
     item = page.locator(".mediadmin-upload-item").first
     name_box = item.locator("[data-slot=name]").bounding_box()
