@@ -140,8 +140,25 @@ def test_bulk_page_matches_skus_and_offers_a_summary(staff_page, live_server, sc
     page.check("input[name=target][value=product]")
     page.select_option("select[name=product]", label="Office Chair")
     unmatched.locator("[data-action=retry]").click()
-    page.wait_for_selector(".mediadmin-upload-item[data-state=uploaded]:has-text('ZZ-000_orphan.pdf')")
+    done = page.locator(".mediadmin-upload-item[data-state=uploaded]:has-text('ZZ-000_orphan.pdf')")
+    done.wait_for()
     assert chair.documents.count() == 2
+    assert "Office Chair" in done.locator("[data-slot=product]").inner_text()  # where the retried file went
+
+
+def test_files_dropped_before_a_product_is_chosen_wait_for_it(staff_page, live_server):
+    chair = factories.product("Office Chair", sku="CD-456")
+    page = staff_page
+    page.goto(f"{live_server.url}/admin/mediadmin/product/bulk-upload/")
+    page.check("input[name=target][value=product]")
+    page.evaluate(DROP_FILES_JS, ["[data-mediadmin-bulk] [data-drop]", _documents(2)])
+    note = page.locator("[data-choose-product]")
+    note.wait_for()
+    assert "2 file(s) will start as soon as you do" in note.inner_text()
+    assert chair.documents.count() == 0
+    page.select_option("select[name=product]", label="Office Chair")
+    page.wait_for_selector(".mediadmin-upload-item[data-state=uploaded] >> nth=1")
+    assert chair.documents.count() == 2 and note.is_hidden()
 
 
 def test_bulk_page_without_javascript_uploads_in_one_post(browser, live_server, admin_user):

@@ -216,6 +216,8 @@
       }
       const state = data.status === "forbidden" ? "refused" : data.status;
       item.result = data;
+      // Where the file went, as the server says (a Retry may go to a product chosen since).
+      if (data.product) fill(item.node, { product: productLabel(data.product) });
       this.done(item, state, data.message);
       if (state === "uploaded") this.onResult(item, data);
     }
@@ -424,6 +426,10 @@
     return matches;
   }
 
+  function productLabel(product) {
+    return product ? (product.sku ? product.sku + " · " : "") + product.name : "";
+  }
+
   function initBulk(root) {
     const form = root.querySelector("form");
     const names = root.dataset.formFields.split(" ");
@@ -438,12 +444,15 @@
       return fields;
     };
     const queue = new Queue(root, { fields: formFields, onIdle: () => showSummary(root, queue) });
-    const label = (product) => product ? (product.sku ? product.sku + " · " : "") + product.name : "";
     form.querySelector("[data-nojs-submit]").hidden = true;
     root.querySelector("[data-nojs-note]").hidden = true;
     form.addEventListener("submit", (e) => e.preventDefault());
 
-    takeFiles(root.querySelector("[data-drop]"), form.querySelector("input[type=file]"), async (files) => {
+    // Files dropped for "the product chosen below" before one is chosen wait here, and start
+    // as soon as a product is chosen: nothing dropped is thrown away.
+    let waiting = [];
+    const note = root.querySelector("[data-choose-product]");
+    const accept = async (files) => {
       const fields = formFields();
       root.querySelector("[data-summary]").hidden = true;
       let matches = {};
@@ -452,22 +461,32 @@
         try { matches = await matchNames(root, files.map((f) => f.name)); }
         catch (error) { matches = null; }
       } else if (!fields[productField]) {
-        root.querySelector("[data-choose-product]").hidden = false;
+        waiting = waiting.concat(files);
+        note.textContent = text(root, "ChooseProduct", { count: waiting.length });
+        note.hidden = false;
+        form.elements.namedItem(productField).focus();
         return;
       }
-      root.querySelector("[data-choose-product]").hidden = true;
+      note.hidden = true;
       const chosen = form.elements.namedItem(productField);
       for (const file of files) {
         const product = oneProduct
           ? { name: chosen.options[chosen.selectedIndex].text, sku: "" }
           : matches && matches[file.name];
         const item = queue.add(file, { product });
-        fill(item.node, { product: label(product) });
+        fill(item.node, { product: productLabel(product) });
         if (matches && !product && !oneProduct) {
           queue.finish(item, "unmatched", text(root, "NoMatch"));
         }
       }
       queue.start();
+    };
+    takeFiles(root.querySelector("[data-drop]"), form.querySelector("input[type=file]"), accept);
+    form.addEventListener("change", (event) => {
+      if (event.target.name !== productField || !event.target.value || !waiting.length) return;
+      const files = waiting;
+      waiting = [];
+      accept(files);
     });
   }
 
