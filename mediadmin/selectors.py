@@ -27,10 +27,11 @@ def gallery_image_of(product, raw):
 def products_with_counts(queryset=None):
     """Products annotated with their numbers of gallery images and documents."""
     queryset = Product.objects.all() if queryset is None else queryset
+    ordering = queryset.query.order_by or Product._meta.ordering  # a GROUP BY drops Meta.ordering
     return queryset.annotate(
         image_count=Count("images", distinct=True),
         document_count=Count("documents", distinct=True),
-    )
+    ).order_by(*ordering)
 
 
 def product_list():

@@ -1,10 +1,11 @@
 """Forms of the extra admin views: the bulk upload page."""
 from django import forms
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from .. import upload_kinds
-from ..models import Product, ProductDocument
+from ..models import Product, ProductDocument, ProductImage
 from ..widgets import GalleryOrderWidget
 
 BY_SKU = "sku"
@@ -23,6 +24,17 @@ class BulkUploadForm(forms.Form):
         label=_("Product"), queryset=Product.objects.order_by("name"), required=False,
         empty_label=_("— choose a product —"),
     )
+
+    def __init__(self, *args, admin_site=None, **kwargs):
+        """With an admin site, the product is picked with the admin's own searchable autocomplete."""
+        super().__init__(*args, **kwargs)
+        if admin_site is not None:
+            # Searches ProductAdmin.search_fields (name, SKU) as one types: a shop's thousands of
+            # products are never all sent in one <select>.
+            self.fields["product"].widget = AutocompleteSelect(
+                ProductImage._meta.get_field("product"), admin_site,
+                attrs={"data-placeholder": _("Type a name or SKU")})
+            self.fields["product"].widget.choices = self.fields["product"].choices  # what the field would set
     visibility = forms.ChoiceField(
         label=_("Documents are"), choices=ProductDocument.Visibility.choices,
         initial=ProductDocument.Visibility.PUBLIC, required=False,

@@ -8,6 +8,7 @@ bulk-upload.js) or a page (without JavaScript). No business logic here.
 import json
 from functools import update_wrapper
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
@@ -153,7 +154,7 @@ def bulk_upload_page(request, model_admin):
     if not permissions.may_add_any_files(request.user):
         return TemplateResponse(request, "admin/mediadmin/product/bulk_upload.html",
                                 _page_context(model_admin, request, None), status=403)
-    form = BulkUploadForm(request.POST or None)
+    form = BulkUploadForm(request.POST or None, admin_site=model_admin.admin_site)
     outcomes = None
     if request.method == "POST" and form.is_valid():
         files = request.FILES.getlist("files")
@@ -174,6 +175,6 @@ def _page_context(model_admin, request, form):
         "max_files": settings.DATA_UPLOAD_MAX_NUMBER_FILES,
         "limits": presenters.limits(),
         "match_chunk": MAX_MATCH_NAMES,  # bulk-upload.js sends names in requests of this many
-        "media": model_admin.media,
+        "media": model_admin.media + (form.media if form is not None else forms.Media()),
     }
 

@@ -19,6 +19,14 @@ DROP_FILES_JS = """([selector, files]) => {
 }"""
 
 
+def _choose_product(page, typed, expected="Office Chair"):
+    """Pick a product in the admin's autocomplete (select2): open it, type, take the answer searched for."""
+    page.click("[data-mediadmin-bulk] .select2-selection")
+    page.fill(".select2-search__field", typed)
+    page.locator(f".select2-results__option--highlighted:has-text('{expected}')").wait_for()
+    page.keyboard.press("Enter")
+
+
 def _documents(count):
     return [{"name": f"spec-{i:02d}.pdf", "type": "application/pdf",
              "body": f"%PDF-1.4\n% spec sheet number {i}\n%%EOF\n"} for i in range(count)]
@@ -138,7 +146,7 @@ def test_bulk_page_matches_skus_and_offers_a_summary(staff_page, live_server, sc
 
     # The unmatched file goes to a chosen product on retry.
     page.check("input[name=target][value=product]")
-    page.select_option("select[name=product]", label="Office Chair")
+    _choose_product(page, "Office")
     unmatched.locator("[data-action=retry]").click()
     done = page.locator(".mediadmin-upload-item[data-state=uploaded]:has-text('ZZ-000_orphan.pdf')")
     done.wait_for()
@@ -156,7 +164,7 @@ def test_files_dropped_before_a_product_is_chosen_wait_for_it(staff_page, live_s
     note.wait_for()
     assert "2 file(s) will start as soon as you do" in note.inner_text()
     assert chair.documents.count() == 0
-    page.select_option("select[name=product]", label="Office Chair")
+    _choose_product(page, "CD-4")  # the admin's autocomplete searches names and SKUs
     page.wait_for_selector(".mediadmin-upload-item[data-state=uploaded] >> nth=1")
     assert chair.documents.count() == 2 and note.is_hidden()
 

@@ -426,6 +426,18 @@
     return matches;
   }
 
+  /* select2 (the admin's autocomplete) names its combobox after its own, empty, text box:
+     point it at the field's <label> instead, so screen readers say what it is for. */
+  function nameAutocomplete(select) {
+    const label = select.form.querySelector(`label[for="${select.id}"]`);
+    const box = select.parentElement.querySelector(".select2-selection");
+    if (!label || !box) return;
+    label.id = label.id || select.id + "-label";
+    box.setAttribute("aria-labelledby", label.id);
+    const shown = box.querySelector("[role=textbox]");
+    if (shown) shown.setAttribute("aria-labelledby", label.id);
+  }
+
   function productLabel(product) {
     return product ? (product.sku ? product.sku + " · " : "") + product.name : "";
   }
@@ -482,12 +494,19 @@
       queue.start();
     };
     takeFiles(root.querySelector("[data-drop]"), form.querySelector("input[type=file]"), accept);
-    form.addEventListener("change", (event) => {
-      if (event.target.name !== productField || !event.target.value || !waiting.length) return;
+    const productChosen = () => {
+      const select = form.elements.namedItem(productField);
+      if (!select.value || !waiting.length) return;
       const files = waiting;
       waiting = [];
       accept(files);
-    });
+    };
+    form.addEventListener("change", (event) => { if (event.target.name === productField) productChosen(); });
+    // The admin's autocomplete (select2) announces a choice through jQuery only.
+    if (window.django && window.django.jQuery) {
+      window.django.jQuery(form.elements.namedItem(productField)).on("change", productChosen);
+    }
+    setTimeout(() => nameAutocomplete(form.elements.namedItem(productField)), 0);
   }
 
   /* A file dropped next to a zone must not replace the page with the file. */
