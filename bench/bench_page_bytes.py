@@ -188,7 +188,7 @@ def quality_sweep(source, size):
         pixels = original.convert("RGB").resize(size, Image.LANCZOS, reducing_gap=2.0)
     print(f"Encoder sweep of the {size[0]}x{size[1]} main image (lossless pixels: SSIM {ssim(pixels, reference):.4f}):")
     settings = [("JPEG", {"quality": 85, "optimize": True, "progressive": True})]
-    settings += [("AVIF", {"quality": q, "speed": 8}) for q in (60, 70, 80, 90)]
+    settings += [("AVIF", {"quality": q, "speed": 8}) for q in (60, 70, 80, 85, 90)]
     settings += [("WEBP", {"quality": q, "method": 4}) for q in (80, 90)]
     for fmt, params in settings:
         buffer = io.BytesIO()
