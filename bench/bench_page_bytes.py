@@ -13,7 +13,7 @@ The main image the browser picked is compared with the same-size reference resiz
 source (LANCZOS): SSIM on luma, Gaussian window 11 / sigma 1.5 (Wang et al. 2004), in numpy.
 
 Run in the bench's own environment (`make bench-env` once):
-`bench/.venv-peers/bin/python bench/bench_page_bytes.py [--source grain|smooth] [--repeat N]`.
+`bench/.venv-peers/bin/python bench/bench_page_bytes.py [--source grain|smooth|PATH.jpg] [--repeat N] [--sweep]`.
 """
 import argparse
 import io
@@ -77,9 +77,11 @@ def make_product(source):
     if source == "grain":
         from bench_thumbnails import detailed_jpeg
         data = detailed_jpeg(4000, 3000)
-    else:
+    elif source == "smooth":
         from mediadmin.demo import photo_like_image
         data = photo_like_image(4000, 3000, seed=1)
+    else:
+        data = Path(source).read_bytes()
     with transaction.atomic():
         product = services.product_save(product=Product(
             name="Camera", slug="camera", image_alt_text="A camera photo",
@@ -163,12 +165,12 @@ def ssim(image, reference):
 
 def main_image_figures(main, source):
     """Format, size and SSIM of the main image the browser showed, against the source resized to its size."""
-    from PIL import Image
+    from PIL import Image, ImageOps
 
     shown = Image.open(io.BytesIO(main["bytes"]))
     shown.load()
     with Image.open(io.BytesIO(source)) as original:
-        reference = original.convert("RGB").resize(shown.size, Image.LANCZOS)
+        reference = ImageOps.exif_transpose(original.convert("RGB")).resize(shown.size, Image.LANCZOS)
     return {"format": shown.format, "size": shown.size, "bytes": len(main["bytes"]),
             "ssim": ssim(shown.convert("RGB"), reference), "url": main["src"]}
 
@@ -180,12 +182,13 @@ def quality_sweep(source, size):
     LANCZOS with reducing_gap 2), then encoded as JPEG (the old fallback's settings), AVIF
     and WebP at several qualities; SSIM against the same reference as the page's image.
     """
-    from PIL import Image
+    from PIL import Image, ImageOps
 
     with Image.open(io.BytesIO(source)) as original:
-        reference = original.convert("RGB").resize(size, Image.LANCZOS)
-        original.draft("RGB", (size[0] * 2, size[1] * 2))
-        pixels = original.convert("RGB").resize(size, Image.LANCZOS, reducing_gap=2.0)
+        reference = ImageOps.exif_transpose(original.convert("RGB")).resize(size, Image.LANCZOS)
+        original.draft("RGB", (size[0] * 2, size[1] * 2))  # the longer side first: enough either way
+        drafted = ImageOps.exif_transpose(original.convert("RGB"))
+        pixels = drafted.resize(size, Image.LANCZOS, reducing_gap=2.0)
     print(f"Encoder sweep of the {size[0]}x{size[1]} main image (lossless pixels: SSIM {ssim(pixels, reference):.4f}):")
     settings = [("JPEG", {"quality": 85, "optimize": True, "progressive": True})]
     settings += [("AVIF", {"quality": q, "speed": 8}) for q in (60, 70, 80, 85, 90)]
@@ -233,15 +236,16 @@ def print_results(results):
 def main():
     """Save the product, serve it both ways, open both pages in Chromium, print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--source", choices=["grain", "smooth"], default="grain",
-                        help="grain: a grain-heavy 12 MP JPEG like a camera's (default); smooth: a smooth one")
+    parser.add_argument("--source", default="grain",
+                        help="grain: a grain-heavy 12 MP JPEG (default); smooth: a smooth one; or a JPEG file's path")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--sweep", action="store_true", help="also encode the main image at other qualities")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
     product, source = make_product(args.source)
-    print(f"Source: {args.source} 12 MP JPEG 4000x3000, {len(source) // 1024} KiB; Chromium 1280x800, DPR 1")
+    print(f"Source: {args.source}, JPEG {product.image.width}x{product.image.height}, {len(source) // 1024} KiB; "
+          "Chromium 1280x800, DPR 1")
     servers = {"before": start_server(before_settings(), free_port(), "before.log"),
                "today": start_server("mediadmin.settings", free_port(), "today.log")}
     try:

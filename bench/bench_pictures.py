@@ -15,7 +15,8 @@ in bench/.venv-peers), alternating sides, `repeat` times; the child reports the 
 work and its peak RSS (ru_maxrss, the honest figure for Pillow's buffers, which tracemalloc does
 not see) and the RSS it started the work with. Prints medians and the ratios mediadmin /
 django-pictures. Run: `make bench-env` once, then
-`.venv/bin/python bench/bench_pictures.py [--repeat N] [--source grain|smooth]`.
+`.venv/bin/python bench/bench_pictures.py [--repeat N] [--source grain|smooth|PATH.jpg]`
+(a path measures that JPEG, e.g. a real camera photo).
 """
 import argparse
 import json
@@ -80,16 +81,22 @@ def child_prepare(work, source):
     from mediadmin.models import Product
 
     call_command("migrate", verbosity=0)
-    if source == "grain":
-        from bench_thumbnails import detailed_jpeg
-        data = detailed_jpeg(4000, 3000)
-    else:
-        from mediadmin.demo import photo_like_image
-        data = photo_like_image(4000, 3000, seed=1)
+    data = source_bytes(source)
     (work / "source.jpg").write_bytes(data)
     product = Product(name="Bench", slug="bench")
     product.image.save("bench.jpg", ContentFile(data), save=False)
     Product.objects.bulk_create([product])  # no save(): no thumbnail task
+
+
+def source_bytes(source):
+    """The JPEG to measure: "grain" or "smooth" (generated, 4000x3000) or the bytes of a file."""
+    if source == "grain":
+        from bench_thumbnails import detailed_jpeg
+        return detailed_jpeg(4000, 3000)
+    if source == "smooth":
+        from mediadmin.demo import photo_like_image
+        return photo_like_image(4000, 3000, seed=1)
+    return Path(source).read_bytes()
 
 
 def child_mediadmin(work):
@@ -185,8 +192,8 @@ def main():
     """Prepare the source, run both sides alternately in child processes, print the medians."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--source", choices=["grain", "smooth"], default="grain",
-                        help="grain: a grain-heavy 12 MP JPEG like a camera's (default); smooth: a smooth one")
+    parser.add_argument("--source", default="grain",
+                        help="grain: a grain-heavy 12 MP JPEG (default); smooth: a smooth one; or a JPEG file's path")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--run", type=int, default=0, help=argparse.SUPPRESS)
@@ -205,11 +212,30 @@ def main():
         shutil.rmtree(work, ignore_errors=True)
 
 
+def source_argument(source):
+    """The --source for a child: a file's path made absolute (the child runs elsewhere)."""
+    return source if source in ("grain", "smooth") else str(Path(source).resolve())
+
+
+def source_size(file):
+    """(width, height) of a JPEG from its SOF marker, without Pillow (the parent imports no Django or Pillow)."""
+    data = file.read()
+    i = 2
+    while i < len(data) - 9:
+        marker, length = data[i + 1], int.from_bytes(data[i + 2:i + 4], "big")
+        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+            return int.from_bytes(data[i + 7:i + 9], "big"), int.from_bytes(data[i + 5:i + 7], "big")
+        i += 2 + length
+    return 0, 0
+
+
 def compare(args, work):
     """Both sides alternately, each measurement in its own process; print each run and the medians."""
     subprocess.run([sys.executable, __file__, "--child", "prepare", "--work", str(work),
-                    "--source", args.source], check=True)
-    print(f"Source: {args.source} 12 MP JPEG 4000x3000, {(work / 'source.jpg').stat().st_size // 1024} KiB")
+                    "--source", source_argument(args.source)], check=True)
+    with open(work / "source.jpg", "rb") as source:
+        width, height = source_size(source)
+    print(f"Source: {args.source}, JPEG {width}x{height}, {(work / 'source.jpg').stat().st_size // 1024} KiB")
     pythons = {"mediadmin": sys.executable, "pictures": PEERS_PYTHON}
     results = {side: [] for side in pythons}
     for run in range(args.repeat):
