@@ -264,7 +264,7 @@ def compare(times, med, commit):
         now, then = times[key or "fast"], times[f"{key}_before" if key else "before"]
         if not now or not then:
             continue
-        rounds = [a / b for a, b in zip(now, then)]
+        rounds = [a / b for a, b in zip(now, then, strict=True)]
         ratio_now, ratio_then = statistics.median(now) / med["base"], statistics.median(then) / med["base"]
         print(f"{label}: {ratio_now:.2f}× baseline now, {ratio_then:.2f}× with {commit}'s scan; now / then "
               f"{ratio_now / ratio_then:.3f} (of the medians), {statistics.median(rounds):.3f} (median of the "

@@ -12,8 +12,8 @@ import contextlib
 import statistics
 from unittest import mock
 
-from bench_warm import WORK, settings, stored, time_warm  # sets Django up
 from bench_thumbnails import png_bytes
+from bench_warm import WORK, settings, stored, time_warm  # sets Django up
 from django.core.management import call_command
 from django.test import override_settings
 

@@ -7,7 +7,6 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from . import filenames
 from .models import Product, ProductImage
 
 # Shown in the warning: enough names to find them, never a wall of text.
@@ -41,7 +40,7 @@ def missing_labels(product):
     labels = [_("the main image")] if product.pk and Product.objects.filter(
         main_image_missing_q(), pk=product.pk).exists() else []
     gallery = ProductImage.objects.filter(gallery_image_missing_q(), product=product) if product.pk else []
-    return labels + [filenames.basename(image.image.name) for image in gallery]
+    return labels + [image.display_name for image in gallery]
 
 
 def warning(product):
@@ -63,4 +62,4 @@ def gallery_warning(image):
     if image.alt_text or image.decorative:
         return None
     return _("“%(name)s” has no alt text. Describe what it shows, or tick “decorative” if it adds nothing "
-             "the page does not already say.") % {"name": filenames.basename(image.image.name)}
+             "the page does not already say.") % {"name": image.display_name}

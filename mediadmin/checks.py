@@ -191,3 +191,16 @@ def check_trash_not_public(app_configs, **kwargs):
                 id="mediadmin.W022",
             ))
     return warnings
+
+
+@register(Tags.compatibility)
+def check_version_retention(app_configs, **kwargs):
+    """MEDIADMIN_VERSION_RETENTION must be an age such as 30d."""
+    from .audit import parse_age
+
+    try:
+        parse_age(getattr(settings, "MEDIADMIN_VERSION_RETENTION", "30d"))
+    except ValueError as exc:
+        return [Error(str(exc), hint="Set MEDIADMIN_VERSION_RETENTION to an age such as 30d or 12w.",
+                      id="mediadmin.E023")]
+    return []

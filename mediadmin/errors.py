@@ -1,8 +1,8 @@
 """Error pages: a request Django refuses before any view runs gets a page that says why and what to do."""
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
-from django.template.response import TemplateResponse
 from django.template.defaultfilters import filesizeformat
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 

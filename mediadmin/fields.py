@@ -8,9 +8,9 @@ renamed with the extension of its detected type and, for images, re-encoded
 import hashlib
 import logging
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -44,13 +44,15 @@ class _SafeFileMixin:
             content, extension = self.prepare_content(field_file)
             try:
                 field_file.save(filenames.storage_name(original, extension), content, save=False)
-            except (OSError, IOError) as exc:
+            except OSError as exc:
                 raise StorageWriteError(original, exc) from exc
             except Exception as exc:  # S3 client errors and the like
                 if isinstance(exc, ValidationError):
                     raise
                 raise StorageWriteError(original, exc) from exc
             filesafety.track(field_file.storage, field_file.name, model_instance._state.db or "default")
+            if getattr(self, "original_name_field", None):  # the client's name, for people to read
+                setattr(model_instance, self.original_name_field, original)
         return field_file
 
     def formfield(self, **kwargs):
@@ -95,9 +97,18 @@ class SafeImageField(_SafeFileMixin, models.ImageField):
 
     default_validators = [validators.validate_image_file]
 
-    def __init__(self, *args, hash_field=None, **kwargs):
-        """`hash_field`, like `width_field`: a model field to fill with the stored bytes' SHA-256."""
+    def __init__(self, *args, hash_field=None, focal_fields=None, original_name_field=None, **kwargs):
+        """`hash_field`, like `width_field`: a model field to fill with the stored bytes' SHA-256.
+
+        `original_name_field`: a model field (declared after this one) to fill with the client's
+        file name of a newly stored image, so messages and titles never show the server-made name.
+
+        `focal_fields`: the (x, y) model fields holding the image's focal point in percent of its
+        width and height, which cropped thumbnails keep in view (thumbnails/sizes.py).
+        """
         self.hash_field = hash_field
+        self.focal_fields = focal_fields
+        self.original_name_field = original_name_field
         super().__init__(*args, **kwargs)
 
     def formfield(self, **kwargs):

@@ -51,11 +51,26 @@ def unsuffixed_name(stored_name):
     return f"{match['stem']}.{match['ext']}" if match else ""
 
 
+def readable_title(original_name):
+    """A title people can read from a file name: "BP-100.datasheet_11.pdf" → "BP-100 datasheet 11".
+
+    The extension goes, underscores and dots become spaces; hyphens stay (SKUs such as BP-100 keep them).
+    """
+    stem = display_name(original_name).rsplit(".", 1)[0]
+    return " ".join(stem.replace("_", " ").replace(".", " ").split()) or stem
+
+
 def display_name(original_name):
     """The client's file name for display only: no path, no control or bidi characters."""
     base = basename(original_name)
     kept = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C")
     return kept.strip()[:DISPLAY_MAX_CHARS] or "file"
+
+
+def is_hidden(name):
+    """True when a path has a part starting with a dot (`.trash/x`, `a/.versions/b`, `..`): never served."""
+    parts = str(name or "").replace("\\", "/").split("/")
+    return any(part.startswith(".") for part in parts)
 
 
 # Characters no file system or extractor should meet in a name offered for download.

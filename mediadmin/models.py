@@ -1,8 +1,11 @@
 """Products and the files attached to them."""
+import reversion
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -24,7 +27,15 @@ class Product(models.Model):
         help_text=_("Optional stock-keeping unit; unique when set."),
     )
     description = models.TextField(_("description"), blank=True, default="")
-    image = SafeImageField(_("main image"), upload_to="product_images/", blank=True, db_index=True)
+    image = SafeImageField(_("main image"), upload_to="product_images/", blank=True, db_index=True,
+                           focal_fields=("image_focal_x", "image_focal_y"))
+    image_focal_x = models.PositiveSmallIntegerField(
+        _("focal point, across (%)"), null=True, blank=True, validators=[MaxValueValidator(100)],
+        help_text=_("Click the preview to set it. Cropped thumbnails keep this point in view; empty: the centre."),
+    )
+    image_focal_y = models.PositiveSmallIntegerField(
+        _("focal point, down (%)"), null=True, blank=True, validators=[MaxValueValidator(100)],
+    )
     image_alt_text = models.CharField(
         _("alt text of the main image"), max_length=250, blank=True, default="",
         help_text=_("What the image shows, for people who cannot see it (screen readers, slow connections)."),
@@ -67,6 +78,10 @@ class Product(models.Model):
             self.slug = self._unique_slug()
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        """Public product page."""
+        return reverse("product_detail", kwargs={"slug": self.slug})
+
     def _unique_slug(self):
         base = (slugify(self.name) or "product")[:200]
         slug, n = base, 2
@@ -74,10 +89,6 @@ class Product(models.Model):
         while others.filter(slug=slug).exists():
             slug, n = f"{base}-{n}", n + 1
         return slug
-
-    def get_absolute_url(self):
-        """Public product page."""
-        return reverse("product_detail", kwargs={"slug": self.slug})
 
     @property
     def image_alt(self):
@@ -104,7 +115,16 @@ class ProductImage(models.Model):
     )
     image = SafeImageField(
         _("image"), upload_to="product_gallery/", width_field="width", height_field="height", db_index=True,
-        hash_field="sha256",
+        hash_field="sha256", focal_fields=("focal_x", "focal_y"), original_name_field="original_name",
+    )
+    original_name = models.CharField(_("original file name"), max_length=255, blank=True, default="",
+                                     editable=False)
+    focal_x = models.PositiveSmallIntegerField(
+        _("focal point, across (%)"), null=True, blank=True, validators=[MaxValueValidator(100)],
+        help_text=_("Click the preview to set it. Cropped thumbnails keep this point in view; empty: the centre."),
+    )
+    focal_y = models.PositiveSmallIntegerField(
+        _("focal point, down (%)"), null=True, blank=True, validators=[MaxValueValidator(100)],
     )
     alt_text = models.CharField(
         _("alt text"), max_length=250, blank=True, default="",
@@ -121,6 +141,12 @@ class ProductImage(models.Model):
     # that are hashed lazily by services.uploads when a duplicate is looked for.
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, default="", editable=False,
                               db_index=True)
+    # Set by the services on every path (admin form and inline, drop zone, bulk page), like documents'.
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        editable=False, related_name="+", verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["position", "id"]
@@ -128,7 +154,13 @@ class ProductImage(models.Model):
         verbose_name_plural = _("gallery images")
 
     def __str__(self):
-        return self.alt_text or filenames.basename(self.image.name)
+        return self.alt_text or self.display_name
+
+    @property
+    def display_name(self):
+        """The file's name for people: the client's original name, else the stored one without its random part."""
+        return (self.original_name or filenames.unsuffixed_name(self.image.name)
+                or filenames.basename(self.image.name))
 
     @property
     def alt(self):
@@ -182,3 +214,104 @@ class ProductDocument(models.Model):
         """The name it is downloaded under: the original stem, the stored (detected) type's extension."""
         return filenames.download_name(self.original_name or filenames.basename(self.file.name),
                                        filenames.extension(self.file.name))
+
+
+class FileVersion(models.Model):
+    """A file that was replaced (or cleared), kept in the versions folder until the retention ends.
+
+    The row it belonged to is named by content type, id and field, so the four file fields
+    (product image and document, gallery image, document file) share one table and a version
+    outlives a deleted row (a recovered row finds its versions again). `name` is the copy's name
+    in the versions storage `storage` (a STORAGES alias; mediadmin/services/versions.py); `source_name`
+    the name it had when current.
+    """
+
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.CASCADE, related_name="+", verbose_name=_("row type"),
+    )
+    object_id = models.PositiveBigIntegerField(_("row id"))
+    field_name = models.CharField(_("field"), max_length=100)
+    name = models.CharField(_("stored version name"), max_length=500)
+    storage = models.CharField(_("storage"), max_length=50, default="default",
+                               help_text=_("The STORAGES alias holding the version's file and thumbnail."))
+    source_name = models.CharField(_("name when current"), max_length=500)
+    original_name = models.CharField(_("original file name"), max_length=255, blank=True, default="")
+    size = models.PositiveBigIntegerField(_("size in bytes"), default=0)
+    mime_type = models.CharField(_("content type"), max_length=100, blank=True, default="")
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, default="")
+    thumbnail = models.CharField(_("thumbnail name"), max_length=500, blank=True, default="")
+    replaced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("replaced by"),
+    )
+    replaced_at = models.DateTimeField(_("replaced at"), db_index=True)
+
+    class Meta:
+        ordering = ["-replaced_at", "-id"]
+        verbose_name = _("file version")
+        verbose_name_plural = _("file versions")
+        indexes = [models.Index(fields=["content_type", "object_id", "field_name"],
+                                name="mediadmin_fileversion_row")]
+        constraints = [models.UniqueConstraint(fields=["storage", "name"], name="mediadmin_fileversion_file")]
+
+    def __str__(self):
+        return self.original_name or filenames.basename(self.source_name)
+
+    @property
+    def is_image(self):
+        """Whether a thumbnail was made (only images get one)."""
+        return bool(self.thumbnail)
+
+
+class FileEvent(models.Model):
+    """One file operation on record: who did what to which file of which product, and when.
+
+    Written by mediadmin.services.activity.record(); the product link is cleared when the
+    product is deleted, its label and id stay so the line still says which product it was.
+    """
+
+    class Action(models.TextChoices):
+        """What happened to the file."""
+
+        UPLOAD = "upload", _("Upload")
+        REPLACE = "replace", _("Replace")
+        DELETE = "delete", _("Delete")
+        VERSION_RESTORE = "version_restore", _("Version restore")
+        RECOVER = "recover", _("Recover")
+        REGENERATE = "regenerate", _("Regenerate thumbnails")
+        TRASH_MOVE = "trash_move", _("Move to trash")
+        TRASH_RESTORE = "trash_restore", _("Restore from trash")
+        TRASH_PURGE = "trash_purge", _("Purge from trash")
+
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("user"),
+    )
+    time = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    product = models.ForeignKey(
+        Product, on_delete=models.SET_NULL, null=True, blank=True, related_name="file_events",
+        verbose_name=_("product"),
+    )
+    # Kept when the product is deleted: its History page shows these lines again once recovered.
+    product_pk = models.BigIntegerField(_("product id"), null=True, blank=True, db_index=True)
+    product_label = models.CharField(_("product name"), max_length=200, blank=True, default="")
+    original_name = models.CharField(_("original file name"), max_length=255, blank=True, default="")
+    stored_name = models.CharField(_("stored name"), max_length=255, blank=True, default="", db_index=True)
+    trash_batch = models.CharField(_("trash batch"), max_length=32, blank=True, default="")
+    detail = models.TextField(_("detail"), blank=True, default="")
+
+    class Meta:
+        ordering = ["-time", "-id"]
+        verbose_name = _("file event")
+        verbose_name_plural = _("recent file activity")
+
+    def __str__(self):
+        return f"{self.get_action_display()}: {self.original_name or self.stored_name}"
+
+
+# Row history and recovery (django-reversion): a product's version holds its gallery images and
+# documents, so recovering a deleted product brings them back with it (services/recovery.py).
+reversion.register(Product, follow=("images", "documents"))
+reversion.register(ProductImage)
+reversion.register(ProductDocument)

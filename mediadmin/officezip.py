@@ -142,6 +142,6 @@ def sniff(fileobj, name):
                                 "upload it again."), "macros", name)
             return _office_type(archive, names, name)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, KeyError, NotImplementedError):
-        raise _refuse(_("%(name)s is a damaged zip archive."), "corrupt_document", name)
+        raise _refuse(_("%(name)s is a damaged zip archive."), "corrupt_document", name) from None
     finally:
         fileobj.seek(0)

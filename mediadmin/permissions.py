@@ -8,7 +8,7 @@ Management commands act without a user and do not ask.
 from django.contrib.auth import get_permission_codename
 
 from . import upload_kinds
-from .models import Product, ProductDocument
+from .models import FileEvent, Product, ProductDocument
 
 AUDIT_PERMISSION = "mediadmin.audit_storage"
 
@@ -66,6 +66,37 @@ def may_set_product_document(user) -> bool:
     return _has(user, "add", ProductDocument) and _has(user, "change", ProductDocument)
 
 
+def may_view_versions(user, version_or_model) -> bool:
+    """Whether the user may see a row's previous files (list, thumbnails): view or change its model."""
+    model = _version_model(version_or_model)
+    return model is not None and (_has(user, "view", model) or _has(user, "change", model))
+
+
+def may_restore_version(user, version) -> bool:
+    """Whether the user may make a version current again: change its row's model; for a product's
+    own document also may_set_product_document (the same rule as setting it)."""
+    model = _version_model(version)
+    if model is None or not _has(user, "change", model):
+        return False
+    return not (model is Product and version.field_name == "document") or may_set_product_document(user)
+
+
+def _version_model(version_or_model):
+    if isinstance(version_or_model, type):
+        return version_or_model
+    return version_or_model.content_type.model_class()
+
+
 def may_audit(user) -> bool:
     """Whether the user may audit storage and quarantine, restore or purge files (`mediadmin.audit_storage`)."""
     return is_active_staff(user) and user.has_perm(AUDIT_PERMISSION)
+
+
+def may_recover(user, model) -> bool:
+    """Whether the user may recover deleted rows of `model` (its add and change permissions)."""
+    return _has(user, "add", model) and _has(user, "change", model)
+
+
+def may_view_activity(user) -> bool:
+    """Whether the user may see the site-wide file history (`mediadmin.view_fileevent`)."""
+    return _has(user, "view", FileEvent)

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "csp",
     "axes",
+    "reversion",
     "mediadmin",
     # Must stay last: it connects its signals for every model loaded before it.
     "django_cleanup.apps.CleanupConfig",
@@ -229,6 +230,9 @@ MEDIADMIN_TRASH_RETENTION = os.environ.get("MEDIADMIN_TRASH_RETENTION", "30d")
 # trash/default/<batch>/..., trash/private/<batch>/...
 MEDIADMIN_TRASH_STORAGE = os.environ.get("MEDIADMIN_TRASH_STORAGE") or ("trash" if MEDIADMIN_S3_BUCKET else None)
 MEDIADMIN_TRASH_PREFIX = "{alias}/" if MEDIADMIN_TRASH_STORAGE == "trash" else ".trash/"
+# Replaced files are kept as versions (in the `.versions/` folder beside the trash, never
+# served) for this long; `expire_versions --delete` removes older ones.
+MEDIADMIN_VERSION_RETENTION = os.environ.get("MEDIADMIN_VERSION_RETENTION", "30d")
 # Names (fnmatch patterns) the audit never reports or moves.
 MEDIADMIN_AUDIT_IGNORE = [".gitkeep", "*/.gitkeep", ".DS_Store", "*/.DS_Store"]
 
@@ -264,6 +268,9 @@ MEDIADMIN_THUMBNAIL_FORMAT = os.environ.get("MEDIADMIN_THUMBNAIL_FORMAT", "").st
 # (docs/performance.md, "PNG thumbnails"). Empty: sorl's way.
 _png_level = os.environ.get("MEDIADMIN_PNG_COMPRESS_LEVEL", "3").strip()
 MEDIADMIN_PNG_COMPRESS_LEVEL = int(_png_level) if _png_level.isdigit() else (None if not _png_level else _png_level)
+# Cropped sizes of an image without a focal point: the centre (off), or sorl's "smart" crop
+# (on), which keeps the part with the most detail (an entropy guess, made per thumbnail).
+MEDIADMIN_FOCAL_GUESS = env_bool("MEDIADMIN_FOCAL_GUESS", default=False)
 # Public sizes rendered as <picture> by {% picture %}: the widths of their srcset and the modern
 # formats made for each width, all after commit by the thumbnail task (never in a page request).
 # "sizes" is the <img sizes> attribute: how wide the image is shown on the page's layout.

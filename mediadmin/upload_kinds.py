@@ -2,8 +2,9 @@
 
 Each kind's name is at once the upload URL's kind argument, the permission kind, the inline's
 formset prefix and the key of its size limit. The inlines take their fields from here, the
-upload view its request parameters, the presenters the keys of a new row, and the templates
+upload view its request parameters, the presenters the keys of a new row's JSON, and the templates
 render all of it as data-* attributes: bulk-upload.js reads nothing else (tests/test_upload_kinds.py).
+The new row itself comes as the inline's own markup (inlines.UploadKindInlineMixin.render_row).
 """
 from dataclasses import dataclass
 
@@ -18,6 +19,10 @@ IMAGES = "images"
 FILE_PARAM = "file"
 ALLOW_DUPLICATE_PARAM = "allow_duplicate"
 VISIBILITY_PARAM = "visibility"
+# The gallery position a drop zone asks for: the order the files were chosen in, not the order they finish.
+POSITION_PARAM = "position"
+# The change form's "Use as main image" submission (admin/product.py), naming a gallery image's id.
+MAIN_IMAGE_PARAM = "_mediadmin_main_image"
 
 
 @dataclass(frozen=True)
@@ -29,8 +34,9 @@ class UploadKind:
     file_field: str  # the model's FileField
     limit_setting: str  # name of the setting holding the byte limit of one file
     inline_fields: tuple  # the inline's columns, in order
-    row_keys: tuple  # keys of presenters._row_json, the slots the JS fills in a new row
+    row_keys: tuple  # keys of presenters._row_json, the JSON answer's `row` (the inline's row markup is row_html)
     options: tuple = ()  # extra request parameters this kind's drop zone sends
+    order_field: str = ""  # the rows' order field (drag, move up/down, positions by choice), if any
 
     @property
     def prefix(self) -> str:
@@ -73,6 +79,7 @@ KINDS = {
         inline_fields=("image", "alt_text", "decorative", "position", "dimensions"),
         row_keys=("id", "kind", "name", "size", "dimensions", "position", "alt_text", "decorative", "thumbnail_url",
                   "change_url"),
+        order_field="position",
     ),
 }
 NAMES = tuple(sorted(KINDS))

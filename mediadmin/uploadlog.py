@@ -38,6 +38,17 @@ class CurrentRequestMiddleware:
             _current_request.reset(token)
 
 
+def current_user():
+    """The authenticated user of the request being served, or None (commands, shell, anonymous)."""
+    user = getattr(_current_request.get(), "user", None)
+    return user if user is not None and user.is_authenticated else None
+
+
+def current_request():
+    """The request being served in this thread or task, or None (commands, shell, tasks)."""
+    return _current_request.get()
+
+
 def current_username(user=None) -> str:
     """The given user's name, else the current request's user's, else "-" (commands, shell)."""
     if user is None:

@@ -1,6 +1,5 @@
 """URLs: the admin, the public site and, in development, the media files."""
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import path, re_path
 
@@ -19,11 +18,10 @@ urlpatterns = [
     path("documents/<path:name>", views.document_download, name="document_download"),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
-elif settings.MEDIADMIN_SERVE_MEDIA:
-    # static() is a no-op without DEBUG; test servers opt in with this flag, and
-    # check mediadmin.W003 warns when it is on in production.
+if settings.DEBUG or settings.MEDIADMIN_SERVE_MEDIA:
+    # Django's static() helper would serve everything under MEDIA_ROOT, the trash and the
+    # versions included; views.serve_media refuses those. Test servers opt in with the flag,
+    # and check mediadmin.W003 warns when it is on in production.
     urlpatterns += [
-        re_path(r"^%s(?P<path>.*)$" % settings.MEDIA_URL.lstrip("/"), views.serve_media),
+        re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", views.serve_media),
     ]

@@ -114,7 +114,7 @@ def _inspect_image(fileobj):
             _("%(name)s is not an image in an allowed format (%(formats)s)."),
             code="invalid_image",
             params={"name": name, "formats": ", ".join(imaging.allowed_formats())},
-        )
+        ) from None
     except imaging.FrameError as exc:
         raise _broken(name, exc.cause, exc.index, info.frames) from exc
     except (OSError, SyntaxError, ValueError, EOFError) as exc:

@@ -1,20 +1,20 @@
 """The public site: product list, product page and the staff product form."""
 from django.conf import settings
-from django.templatetags.static import static
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 from django.views.static import serve
 
-from . import alt_text, downloads, permissions, selectors, services, thumbnails
+from . import alt_text, downloads, filenames, permissions, selectors, services, thumbnails
 from .fields import StorageWriteError
 from .forms import ProductForm
 from .models import Product
@@ -86,7 +86,7 @@ class ProductFormView(DetailView):
         if not form.is_valid():
             return self._render(form, product, status=400)
         try:
-            product = services.product_save(product=form.save(commit=False))
+            product = services.product_save(product=form.save(commit=False), user=self.request.user)
         except StorageWriteError as exc:
             form.add_error(None, str(exc))
             return self._render(form, product, status=503)
@@ -124,5 +124,11 @@ def document_download(request, name):
 
 
 def serve_media(request, path):
-    """Serve MEDIA_ROOT for test servers (MEDIADMIN_SERVE_MEDIA); read at request time."""
+    """Serve MEDIA_ROOT for development and test servers (DEBUG, MEDIADMIN_SERVE_MEDIA); read at request time.
+
+    Never the trash or the versions (contract 3): 404 for any path with a folder or file
+    starting with a dot (`.trash/`, `.versions/`; no uploaded file has such a name).
+    """
+    if filenames.is_hidden(path):
+        raise Http404(_("No such file."))
     return serve(request, path, document_root=settings.MEDIA_ROOT)

@@ -1,5 +1,5 @@
 """Admin widgets: a file input with the current thumbnail and a preview before saving."""
-from django.contrib.admin.widgets import AdminFileWidget
+from django.contrib.admin.widgets import AdminFileWidget, AdminIntegerFieldWidget
 
 from . import thumbnails, upload_kinds
 
@@ -9,8 +9,11 @@ class ImagePreviewWidget(AdminFileWidget):
 
     template_name = "mediadmin/widgets/image_preview.html"
 
-    def __init__(self, attrs=None, size_name="admin_inline"):
+    def __init__(self, attrs=None, size_name="admin_inline", field_name=None, focal_fields=None):
+        """`focal_fields`: the (x, y) fields a click on the preview fills (fields.SafeImageField)."""
         self.size_name = size_name
+        self.field_name = field_name
+        self.focal_fields = focal_fields
         attrs = {"accept": upload_kinds.image_accept(), "data-mediadmin-preview": size_name, **(attrs or {})}
         super().__init__(attrs)
 
@@ -20,6 +23,8 @@ class ImagePreviewWidget(AdminFileWidget):
         # A stored FieldFile only: `.url` of an empty one raises ValueError (product without image).
         stored = value if value and hasattr(value, "storage") and getattr(value, "_committed", True) else None
         context["widget"].update(
+            focal=(dict(zip(("field", "x", "y"), (self.field_name, *self.focal_fields), strict=True))
+                   if self.focal_fields else None),
             size_name=self.size_name,
             thumbnail_url=thumbnails.thumbnail_url(stored, self.size_name) if stored else None,
         )
@@ -27,4 +32,22 @@ class ImagePreviewWidget(AdminFileWidget):
 
     class Media:
         css = {"all": ["mediadmin/css/admin.css"]}
-        js = ["mediadmin/js/image-preview.js"]
+        js = ["mediadmin/js/image-preview.js", "mediadmin/js/focal-point.js"]
+
+
+class GalleryOrderWidget(AdminIntegerFieldWidget):
+    """A gallery row's position, with a drag handle, move up/down and "Use as main image" (inline-rows.js).
+
+    The tools show on stored rows only; `row_name` and `object_id` are set per row by the form.
+    """
+
+    template_name = "mediadmin/widgets/gallery_order.html"
+    row_name = ""
+    object_id = None
+
+    def get_context(self, name, value, attrs):
+        """Add the row's name (for the buttons' labels), its id and the "main image" parameter."""
+        context = super().get_context(name, value, attrs)
+        context["widget"].update(row_name=self.row_name, object_id=self.object_id,
+                                 main_param=upload_kinds.MAIN_IMAGE_PARAM)
+        return context

@@ -1,4 +1,5 @@
 """Helpers of the storage audit tests: a scenario with every kind of file, and old files."""
+import json
 import os
 import re
 import time
@@ -52,3 +53,14 @@ def summary(report):
         "folders": {k: v.as_dict() for k, v in report.folders.items()},
         "fields": {k: v.as_dict() for k, v in report.fields.items()},
     }
+
+
+def age_restore_records(trash, batch, age=2 * DAY):
+    """Backdate a batch's restore records, as if its files came back `age` seconds ago."""
+    name = trash.manifest_name(batch)
+    with trash.storage.open(name, "rb") as fh:
+        manifest = json.loads(fh.read().decode())
+    for record in manifest.get("restored", ()):
+        record["at"] -= age
+    trash.storage.delete(name)
+    trash.storage.save(name, ContentFile(json.dumps(manifest).encode()))

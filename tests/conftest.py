@@ -55,8 +55,8 @@ def s3_endpoint():
 @pytest.fixture
 def s3_storage(settings, s3_endpoint, monkeypatch):
     """Media, private and trash storages on a fresh bucket of the real S3 API; returns a key lister."""
-    from sorl.thumbnail import default as sorl_default
     from django.utils.functional import empty
+    from sorl.thumbnail import default as sorl_default
 
     from . import s3
 

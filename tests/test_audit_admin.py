@@ -1,4 +1,7 @@
 """The admin's storage audit page, its permission and actions, and "used by" on file pages."""
+import os
+import time
+
 import pytest
 from django.contrib.auth.models import Permission, User
 from django.core.files.storage import default_storage
@@ -8,7 +11,7 @@ from mediadmin import audit
 from mediadmin.models import ProductImage
 
 from . import factories
-from .audit_helpers import make_old, scenario, store
+from .audit_helpers import age_restore_records, make_old, scenario, store
 
 pytestmark = pytest.mark.django_db(transaction=True)
 AUDIT_URL = "admin:mediadmin_product_audit"
@@ -57,9 +60,11 @@ def test_page_shows_counts_orphans_missing_rows_shared_files_and_totals(admin_cl
     ghost_url = reverse("admin:mediadmin_product_change", args=[s["ghost"].pk])
     assert ghost_url in html  # missing file links to its row
     assert reverse("admin:mediadmin_product_change", args=[s["twin"].pk]) in html  # shared file
-    assert "mediadmin.ProductImage.image" in html and "csrfmiddlewaretoken" in html
+    assert "Gallery images: image" in html and "mediadmin.ProductImage.image" not in html  # staff words
+    assert "Auditing: Images" in html and "csrfmiddlewaretoken" in html
+    assert f'src="/media/{s["orphans"][0]}"' in html or "mediadmin-audit-preview" in html  # image orphans previewed
     private = admin_client.get(reverse(AUDIT_URL) + "?storage=private").content.decode()
-    assert "mediadmin.ProductDocument.file" in private
+    assert "Documents: file" in private
 
 
 def test_quarantine_restore_and_purge_from_the_page(admin_client, media_root):
@@ -69,11 +74,16 @@ def test_quarantine_restore_and_purge_from_the_page(admin_client, media_root):
     response = admin_client.post(url, {"action": "quarantine", "name": [name]}, follow=True)
     assert "Moved 1 file into trash batch" in response.content.decode()
     assert not (media_root / name).exists()
-    [batch] = response.context["batches"]
+    [(batch, names)] = response.context["batches"]
+    assert names == [name] and "1 file" in response.content.decode()  # what the batch holds
+    assert "Put 1 file back where it was?" in response.content.decode()  # restore asks first
     response = admin_client.post(url, {"action": "restore", "batch": batch.id}, follow=True)
     assert (media_root / name).read_bytes() == b"bytes"
     assert response.context["batches"] == []
-    make_old(default_storage, name)  # a restored file is new again: past the grace period once more
+    assert abs(os.path.getmtime(media_root / name) - (time.time() - 3 * 86400)) < 5  # its old time kept
+    response = admin_client.post(url, {"action": "quarantine", "name": [name]}, follow=True)
+    assert "1 file stayed" in response.content.decode()  # restored a moment ago: not moved back at once
+    age_restore_records(audit.trash_for(default_storage), batch.id)
     admin_client.post(url, {"action": "quarantine", "name": [name]})
     [batch] = audit.batches(audit.trash_for(default_storage))
     response = admin_client.post(url, {"action": "purge", "batch": batch.id}, follow=True)

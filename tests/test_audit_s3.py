@@ -67,7 +67,7 @@ def test_the_s3_backend_lists_what_the_reference_walk_lists(s3_storage):
     names = [f[0] for f in fast]
     assert "product_images/left-over.jpg" in names and not any(n.startswith(".trash/") for n in names)
     # The listing gives milliseconds, HEAD's Last-Modified whole seconds.
-    assert all(abs(a[2] - b[2]) < 1 for a, b in zip(fast, reference))
+    assert all(abs(a[2] - b[2]) < 1 for a, b in zip(fast, reference, strict=True))
 
 
 def test_quarantine_and_restore_on_s3_are_byte_identical(s3_storage):

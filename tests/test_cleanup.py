@@ -49,7 +49,7 @@ def test_clearing_the_image_removes_the_file(admin_client, media_root):
     assert not (media_root / old_name).exists()
 
 
-def test_deleting_a_product_removes_all_its_files(admin_client, media_root, files_in):
+def test_deleting_a_product_moves_all_its_files_to_the_trash(admin_client, media_root, files_in):
     product = factories.product("Table", document=factories.pdf_upload("t.pdf"))
     gallery = factories.gallery_image(product)
     thumbnails.warm(gallery.image, ["gallery"])
@@ -59,7 +59,10 @@ def test_deleting_a_product_removes_all_its_files(admin_client, media_root, file
     url = reverse("admin:mediadmin_product_delete", args=[product.pk])
     assert admin_client.post(url, {"post": "yes"}).status_code == 302
     assert not Product.objects.exists()
-    assert files_in() == []
+    # Recoverable deletion (services/recovery.py): the files sit in trash batches, thumbnails are gone.
+    assert [n for n in files_in() if not n.startswith(".trash/")] == []
+    trashed = [n for n in files_in(".trash") if "/files/" in n]
+    assert len(trashed) == 4  # main image, product document, gallery image, document
 
 
 def test_rolled_back_delete_keeps_the_files(media_root):

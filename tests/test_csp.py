@@ -3,6 +3,9 @@ import pytest
 from django.contrib import admin
 from django.test import Client
 from django.urls import reverse
+from reversion.admin import VersionAdmin
+
+from mediadmin.admin.activity import FileEventAdmin
 
 from . import factories
 
@@ -42,10 +45,13 @@ def _admin_pages(product):
             reverse("admin:mediadmin_product_audit"),
             reverse("admin:mediadmin_product_history", args=[product.pk]),
             reverse("admin:mediadmin_product_delete", args=[product.pk])]
-    for model in admin.site._registry:
+    for model, model_admin in admin.site._registry.items():
         opts = model._meta
-        urls += [reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"),
-                 reverse(f"admin:{opts.app_label}_{opts.model_name}_add")]
+        urls.append(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+        if not isinstance(model_admin, FileEventAdmin):  # the file history has no add page
+            urls.append(reverse(f"admin:{opts.app_label}_{opts.model_name}_add"))
+        if isinstance(model_admin, VersionAdmin):  # "Recover deleted …"
+            urls.append(reverse(f"admin:{opts.app_label}_{opts.model_name}_recoverlist"))
         first = model.objects.order_by("pk").first()
         if first is not None:
             urls.append(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[first.pk]))

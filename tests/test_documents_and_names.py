@@ -187,3 +187,30 @@ def test_match_endpoint_answers_an_80_kb_name(admin_client):
 
 def test_archive_folder_falls_back_to_the_product_number():
     assert archive._folder(Product(pk=7, sku="..", slug="")) == "product-7"
+
+
+@pytest.mark.parametrize("name, title", [
+    ("BP-100.datasheet_11.pdf", "BP-100 datasheet 11"), ("walk_manual.pdf", "walk manual"),
+    ("  spaced__out .pdf", "spaced out"), ("no-extension", "no-extension"), ("...pdf", ".."),
+])
+def test_titles_are_made_readable_from_file_names(name, title):
+    from mediadmin import filenames
+
+    assert filenames.readable_title(name) == title
+
+
+@pytest.mark.django_db
+def test_messages_and_gallery_rows_use_the_original_name_never_the_stored_one(media_root):
+    from mediadmin import services
+    from mediadmin.models import ProductImage
+
+    product = factories.product("Lamp", image_alt_text="A lamp")
+    data = factories.image_bytes()
+    first = services.gallery_image_upload(product=product, uploaded_file=SimpleUploadedFile(
+        "photo_03_copy.jpg", data, "image/jpeg"))
+    assert first.original_name == "photo_03_copy.jpg" and "photo_03_copy-" in first.image.name
+    with pytest.raises(services.DuplicateUpload) as refused:
+        services.gallery_image_upload(product=product, uploaded_file=SimpleUploadedFile(
+            "again.jpg", data, "image/jpeg"))
+    assert "“photo_03_copy.jpg”" in refused.value.messages[0] and "-" not in refused.value.messages[0].split("“")[1]
+    assert str(ProductImage.objects.get()) == "photo_03_copy.jpg"

@@ -1,5 +1,6 @@
 """Hostile uploads through every way in: no 500, a clear error or a sanitised result,
 nothing stray in storage, no row."""
+import json
 import re
 import unicodedata
 
@@ -7,8 +8,6 @@ import pytest
 from django.urls import reverse
 
 from mediadmin import filenames
-import json
-
 from mediadmin.models import Product, ProductDocument, ProductImage
 
 from . import hostile
@@ -94,7 +93,7 @@ def test_too_many_files_in_one_request_is_refused(admin_client, files_in, settin
     body, content_type = hostile.multipart({"name": "Many"}, files)
     response = admin_client.generic("POST", reverse("product_create"), body, content_type=content_type)
     assert response.status_code == 400
-    assert "more than %d files" % settings.DATA_UPLOAD_MAX_NUMBER_FILES in response.content.decode()
+    assert f"more than {settings.DATA_UPLOAD_MAX_NUMBER_FILES} files" in response.content.decode()
     assert not Product.objects.exists() and files_in() == []
 
 

@@ -10,8 +10,8 @@ from django.urls import reverse
 from PIL import Image
 
 from mediadmin import imaging, thumbnails, validators
-from mediadmin.services import uploads
 from mediadmin.models import Product, ProductImage
+from mediadmin.services import uploads
 
 from . import broken_images, factories
 
@@ -207,7 +207,7 @@ def _timeline(data):
 
 
 def _mean_difference(a, b):
-    pairs = zip(a.tobytes(), b.tobytes())
+    pairs = zip(a.tobytes(), b.tobytes(), strict=True)
     return sum(abs(x - y) for x, y in pairs) / (a.width * a.height * 3)
 
 
@@ -232,7 +232,7 @@ def test_animations_keep_every_frame_its_timing_disposal_and_the_loop(files_in, 
     source_loop, source_count, source_frames = _timeline(source)
     stored_loop, stored_count, stored_frames = _timeline(stored)
     assert (stored_loop, stored_count) == (source_loop, source_count) == (loop, 4)
-    for index, (before, after) in enumerate(zip(source_frames, stored_frames)):
+    for index, (before, after) in enumerate(zip(source_frames, stored_frames, strict=True)):
         assert after[0] == before[0], f"frame {index}"
         if flags_kept:
             assert after[1:3] == before[1:3], f"frame {index}"  # disposal, blend
@@ -253,7 +253,7 @@ def test_a_gif_frame_drawing_again_what_restore_to_previous_removed_stays_exact(
     stored = _stored_bytes(_upload_gallery("blink.gif", source))
     before, after = _timeline(source)[2], _timeline(stored)[2]
     assert [frame[0] for frame in after] == [100, 200, 300]
-    for index, (one, other) in enumerate(zip(before, after)):
+    for index, (one, other) in enumerate(zip(before, after, strict=True)):
         assert one[3].tobytes() == other[3].tobytes(), f"frame {index}"
 
 
@@ -268,7 +268,7 @@ def test_an_apng_with_a_default_image_outside_the_animation_keeps_it(files_in):
     before, after = _timeline(source.getvalue()), _timeline(stored)
     assert after[:2] == before[:2] == (2, 3)
     assert [frame[:3] for frame in after[2]] == [frame[:3] for frame in before[2]]
-    assert all(one[3].tobytes() == other[3].tobytes() for one, other in zip(before[2], after[2]))
+    assert all(one[3].tobytes() == other[3].tobytes() for one, other in zip(before[2], after[2], strict=True))
 
 
 def test_a_gif_without_a_loop_count_still_plays_once(files_in):

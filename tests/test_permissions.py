@@ -474,3 +474,23 @@ def test_public_and_edit_pages_of_an_unknown_slug_are_404(admin_client, lamp, sl
     assert admin_client.get(f"/products/{slug}/").status_code == 404
     assert admin_client.get(f"/products/{slug}/edit/").status_code == 404
     assert admin_client.post(f"/products/{slug}/edit/", {"name": "X"}).status_code == 404
+
+
+# --- recoverable deletion and the file history ------------------------------------------------
+
+def test_recover_list_of_deleted_products_by_kind(client_of, kind, lamp):
+    """Reversion's "Recover deleted products" list: add and change product (permissions.may_recover)."""
+    response = client_of.get(admin_url("recoverlist"))
+    if kind in ("product", "superuser"):
+        assert response.status_code == 200
+    else:
+        assert_refused(response, kind)
+
+
+def test_recent_file_activity_page_by_kind(client_of, kind, lamp):
+    """The site-wide file history: mediadmin.view_fileevent (permissions.may_view_activity)."""
+    response = client_of.get(reverse("admin:mediadmin_fileevent_changelist"))
+    if kind == "superuser":
+        assert response.status_code == 200
+    else:
+        assert_refused(response, kind)

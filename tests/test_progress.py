@@ -2,7 +2,6 @@
 import io
 
 import pytest
-
 from django.core.management import call_command
 from django.core.management.base import OutputWrapper
 

@@ -17,7 +17,6 @@ import threading
 import time
 from pathlib import Path
 
-
 ROOT = Path(__file__).resolve().parents[1]
 WORKERS = 2
 THREADS = 8  # the Makefile's default (THREADS)

@@ -2,7 +2,7 @@
 import io
 
 import pytest
-from PIL import Image, ImageChops, ImageStat
+from PIL import Image, ImageChops, ImageStat, UnidentifiedImageError
 from sorl.thumbnail import get_thumbnail
 from sorl.thumbnail.base import ThumbnailBackend
 from sorl.thumbnail.engines.pil_engine import Engine as SorlEngine
@@ -126,7 +126,7 @@ def test_first_frame_of_an_animation(media_root):
 
 def test_only_allowed_formats_are_opened():
     eps = b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 10 10\nshowpage\n"
-    with pytest.raises(Exception):
+    with pytest.raises(UnidentifiedImageError):
         Engine().get_image(Source(eps))
     assert not Engine().is_valid_image(eps)
     assert Engine().is_valid_image(photo_like_image(64, 48, seed=1))

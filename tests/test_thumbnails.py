@@ -10,9 +10,9 @@ from django_tasks import default_task_backend
 from sorl.thumbnail import get_thumbnail
 
 from mediadmin import services, thumbnails
-from mediadmin.thumbnails import memo
 from mediadmin.models import Product, ProductImage
 from mediadmin.tasks import make_thumbnails
+from mediadmin.thumbnails import memo
 
 from . import factories
 

@@ -38,10 +38,15 @@ def _bucket():
 
 
 def _documented_policy(bucket):
-    """The bucket policy of docs/deployment.md ("S3"), for this bucket."""
+    """The bucket policy the runbook installs (deploy/s3/bucket-policy.json), for this bucket.
+
+    docs/deployment.md ("S3") shows the same policy: both must say the same.
+    """
+    installed = (ROOT / "deploy" / "s3" / "bucket-policy.json").read_text()
     text = (ROOT / "docs" / "deployment.md").read_text()
-    block = text.split("Bucket policy:", 1)[1].split("```json", 1)[1].split("```", 1)[0]
-    return json.loads(block.replace("shop-media", bucket))
+    shown = text.split("Bucket policy (", 1)[1].split("```json", 1)[1].split("```", 1)[0]
+    assert json.loads(shown) == json.loads(installed)
+    return json.loads(installed.replace("shop-media", bucket))
 
 
 def _put_policy(endpoint, policy):
@@ -104,7 +109,8 @@ def test_both_storages_trash_go_under_trash_without_colliding_and_restore_byte_f
     call_command("cleanup_orphans", "--restore", moved.batch, "--no-progress")
     assert _sha(default_storage, image_name) == hashlib.sha256(image).hexdigest()
     assert _sha(storages["private"], document_name) == hashlib.sha256(document).hexdigest()
-    assert s3_storage("trash/") == []
+    assert s3_storage("trash/") == [f"trash/default/{moved.batch}/manifest.json",  # restore records only
+                                    f"trash/private/{moved_private.batch}/manifest.json"]
 
 
 def test_the_documented_policy_publishes_media_only_and_never_locks_the_app_out(s3_storage, s3_endpoint):

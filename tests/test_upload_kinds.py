@@ -15,11 +15,11 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from mediadmin import upload_kinds
-from mediadmin.services import uploads
 from mediadmin.admin import presenters
 from mediadmin.admin.forms import BulkUploadForm
 from mediadmin.forms import ProductForm
 from mediadmin.models import Product
+from mediadmin.services import uploads
 from mediadmin.widgets import ImagePreviewWidget
 
 from . import factories
@@ -75,8 +75,8 @@ def test_the_model_has_the_file_field_and_the_limit_setting_exists(kind, setting
 
 @pytest.mark.parametrize("kind", KINDS, ids=lambda k: k.name)
 def test_every_inline_column_the_js_fills_is_a_row_key(kind):
-    # The row template fills <span data-slot="FIELD"> for every column but the file and the
-    # download link, which take name/change_url/thumbnail_url/download_url (tabular_upload.html).
+    # The JSON `row` of an upload names a value for every column but the file and the download
+    # link, which take name/change_url/thumbnail_url/download_url.
     plain = set(kind.inline_fields) - {kind.file_field, "download"}
     assert plain <= set(kind.row_keys)
     assert {"name", "change_url"} <= set(kind.row_keys)

@@ -12,9 +12,9 @@ from django.test import Client
 from django.urls import reverse
 
 from mediadmin import matching
-from mediadmin.services import uploads
 from mediadmin.admin.presenters import outcomes_csv
 from mediadmin.models import ProductDocument, ProductImage
+from mediadmin.services import uploads
 
 from . import factories
 

@@ -4,6 +4,7 @@ Each step prints one JSON object on its last line of output: what the test asser
 It runs with the project's own settings (mediadmin.settings), not the test settings.
 """
 import json
+import re
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -61,7 +62,7 @@ def report():
         assert response.status_code == 200
         html = response.content.decode()
         pages[product.slug] = {"placeholders": html.count(thumbnails.PLACEHOLDER),
-                               "thumbnails": html.count(settings.MEDIA_URL + "cache/")}
+                               "thumbnails": len(re.findall(f'<img [^>]*src="{settings.MEDIA_URL}cache/', html))}
     _print_state(pages=pages)
 
 

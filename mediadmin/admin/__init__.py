@@ -2,7 +2,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Product, ProductDocument, ProductImage
+from ..models import FileEvent, Product, ProductDocument, ProductImage
+from .activity import FileEventAdmin
 from .files import ProductDocumentAdmin, ProductImageAdmin
 from .product import ProductAdmin
 
@@ -14,3 +15,4 @@ admin.site.index_template = "admin/mediadmin/index.html"  # adds the missing-alt
 admin.site.register(Product, ProductAdmin)
 admin.site.register(ProductImage, ProductImageAdmin)
 admin.site.register(ProductDocument, ProductDocumentAdmin)
+admin.site.register(FileEvent, FileEventAdmin)

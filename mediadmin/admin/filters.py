@@ -8,11 +8,14 @@ from ..models import ProductDocument
 
 
 class _YesNoFilter(admin.SimpleListFilter):
-    """Base for a yes/no filter; subclasses set `yes_q()`."""
+    """Base for a yes/no filter; subclasses set `yes_q()` and the two choices' words."""
+
+    yes_label = _("Yes")
+    no_label = _("No")
 
     def lookups(self, request, model_admin):
-        """Offer yes and no."""
-        return [("yes", _("Yes")), ("no", _("No"))]
+        """Offer the two answers, in words staff use."""
+        return [("yes", self.yes_label), ("no", self.no_label)]
 
     def queryset(self, request, queryset):
         """Keep the rows matching the chosen answer."""
@@ -26,8 +29,10 @@ class _YesNoFilter(admin.SimpleListFilter):
 class HasImageFilter(_YesNoFilter):
     """Products with or without a main image."""
 
-    title = _("has image")
+    title = _("main image")
     parameter_name = "has_image"
+    yes_label = _("With a main image")
+    no_label = _("Without a main image")
 
     def yes_q(self):
         """A non-empty image name."""
@@ -37,8 +42,10 @@ class HasImageFilter(_YesNoFilter):
 class HasDocumentsFilter(_YesNoFilter):
     """Products with or without documents."""
 
-    title = _("has documents")
+    title = _("documents")
     parameter_name = "has_documents"
+    yes_label = _("With documents")
+    no_label = _("Without documents")
 
     def yes_q(self):
         """At least one document row."""
@@ -48,8 +55,10 @@ class HasDocumentsFilter(_YesNoFilter):
 class MissingAltTextFilter(_YesNoFilter):
     """Products whose main image or a gallery image has neither alt text nor the decorative mark."""
 
-    title = _("missing alt text")
+    title = _("alt text")
     parameter_name = "missing_alt"
+    yes_label = _("Missing")
+    no_label = _("Written or decorative")
 
     def yes_q(self):
         """The alt-text rule (mediadmin.alt_text)."""

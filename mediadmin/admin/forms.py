@@ -3,7 +3,9 @@ from django import forms
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
+from .. import upload_kinds
 from ..models import Product, ProductDocument
+from ..widgets import GalleryOrderWidget
 
 BY_SKU = "sku"
 ONE_PRODUCT = "product"
@@ -59,3 +61,45 @@ class LabelledRowFormSet(BaseInlineFormSet):
         for field in form.fields.values():
             if not field.widget.is_hidden:
                 field.widget.attrs.setdefault("aria-label", f"{field.label} ({row})")
+
+
+class GalleryFormSet(LabelledRowFormSet):
+    """Gallery rows: new rows start at the position after the last stored one, also without JavaScript."""
+
+    def get_form_kwargs(self, index):
+        """Initial position of the extra rows and of "Add another"'s template: after the stored rows."""
+        kwargs = super().get_form_kwargs(index)
+        if index is None or index >= self.initial_form_count():
+            extra = 0 if index is None else index - self.initial_form_count()
+            kwargs["initial"] = {GalleryRowForm.order_field: self._next_position() + extra}
+        return kwargs
+
+    def _next_position(self):
+        positions = [getattr(obj, GalleryRowForm.order_field) for obj in self.get_queryset()]
+        return max(positions) + 1 if positions else 0
+
+
+class GalleryRowForm(forms.ModelForm):
+    """A gallery row: its position input carries the row's reorder and "Use as main image" tools.
+
+    The page numbers new rows after the last one ("Add another" takes the next position), so
+    a new row whose only change is that number is still an empty row, not a missing image.
+    """
+
+    order_field = upload_kinds.KINDS[upload_kinds.IMAGES].order_field
+
+    class Meta:
+        widgets = {upload_kinds.KINDS[upload_kinds.IMAGES].order_field: GalleryOrderWidget}
+
+    def __init__(self, *args, **kwargs):
+        """Tell the order widget which row it belongs to (its buttons name it)."""
+        super().__init__(*args, **kwargs)
+        field = self.fields.get(self.order_field)  # absent when the user may only view the rows
+        if field is not None and self.instance.pk:
+            field.widget.row_name, field.widget.object_id = str(self.instance), self.instance.pk
+
+    def has_changed(self):
+        """Changed in more than the position the page filled in (for a row not saved yet)."""
+        if self.instance.pk:
+            return super().has_changed()
+        return any(name != self.order_field for name in self.changed_data)

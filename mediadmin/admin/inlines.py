@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import permissions, upload_kinds
 from ..models import ProductDocument, ProductImage
-from .forms import LabelledRowFormSet
+from .forms import GalleryFormSet, GalleryRowForm, LabelledRowFormSet
 from .mixins import ImagePreviewAdminMixin
 
 
@@ -20,14 +20,31 @@ class UploadKindInlineMixin:
         """May the user add files of this kind (the same rule as the upload endpoints)."""
         return permissions.may_add_files(request.user, self.upload_kind)
 
+    def render_row(self, request, model_admin, obj):
+        """Django's own tabular markup of one stored row, for bulk-upload.js to insert in the open form.
+
+        The inline is rendered for a formset holding `obj` alone: the script keeps its one row,
+        renumbers it and counts it in the management form, so the row is the very markup (inputs,
+        hidden id, delete box) a reload would show, and Save saves its edits.
+        """
+        product = obj.product
+        formset = self.get_formset(request, product)(
+            instance=product, queryset=self.model._default_manager.filter(pk=obj.pk))
+        (admin_formset,) = model_admin.get_inline_formsets(request, [formset], [self], product)
+        return render_to_string("admin/edit_inline/tabular.html",
+                                {"inline_admin_formset": admin_formset}, request=request)
+
 
 class ProductImageInline(UploadKindInlineMixin, ImagePreviewAdminMixin, admin.TabularInline):
     """Gallery rows: thumbnail and preview in the widget, alt text, editable order."""
 
     model = ProductImage
+    form = GalleryRowForm  # the position input with drag handle, move up/down, "Use as main image"
+    formset = GalleryFormSet  # new rows start after the last position
     upload_kind = upload_kinds.IMAGES
     fields = upload_kinds.KINDS[upload_kinds.IMAGES].inline_fields
     readonly_fields = ("dimensions",)
+    show_change_link = True  # the row's own page lists its previous versions, with Restore
     extra = 1
     ordering = ("position", "id")
     classes = ("mediadmin-gallery",)
@@ -46,6 +63,7 @@ class ProductDocumentInline(UploadKindInlineMixin, admin.TabularInline):
     upload_kind = upload_kinds.DOCUMENTS
     fields = upload_kinds.KINDS[upload_kinds.DOCUMENTS].inline_fields
     readonly_fields = ("download", "size_display", "content_type")
+    show_change_link = True  # the row's own page lists its previous versions, with Restore
     extra = 1
     classes = ("mediadmin-documents",)
     template = "admin/mediadmin/product/edit_inline/tabular_upload.html"  # adds the drop zone

@@ -1,16 +1,16 @@
 """Reusable admin pieces that give a plain models.ImageField its thumbnails."""
 from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten, flatten_fieldsets
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
 from django.db import models
+from django.http import HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
-from .. import audit, thumbnails
+from .. import audit, permissions, selectors, thumbnails, uploadlog
 from ..fields import StorageWriteError
 from ..widgets import ImagePreviewWidget
-
 
 # Django admin hooks used here and why. Documented hooks wherever one exists: get_form and
 # InlineModelAdmin.get_formset (the preview widget), add_view and change_view (storage errors),
@@ -42,9 +42,23 @@ class ImagePreviewAdminMixin:
         return super().get_formset(request, obj, **self._with_preview_widgets(kwargs))
 
     def _with_preview_widgets(self, kwargs):
-        previews = {field.name: ImagePreviewWidget(size_name=self.preview_size(field.name))
+        previews = {field.name: ImagePreviewWidget(size_name=self.preview_size(field.name), field_name=field.name,
+                                                   focal_fields=self.focal_fields_of(field))
                     for field in self.model._meta.concrete_fields if isinstance(field, models.ImageField)}
         return {**kwargs, "widgets": {**previews, **(kwargs.get("widgets") or {})}}
+
+    def focal_fields_of(self, field):
+        """The focal point fields a click on the preview sets, when this page shows them (else None)."""
+        focal = getattr(field, "focal_fields", None)
+        shown = focal and all(name in self._shown_fields() for name in focal)
+        return focal if shown else None
+
+    def _shown_fields(self):
+        if getattr(self, "fieldsets", None):
+            return set(flatten_fieldsets(self.fieldsets))
+        if getattr(self, "fields", None):
+            return set(flatten(self.fields))
+        return {field.name for field in self.model._meta.concrete_fields}
 
     def preview_size(self, field_name):
         """The named thumbnail size of an image field's preview."""
@@ -52,7 +66,7 @@ class ImagePreviewAdminMixin:
 
     def get_inline_formsets(self, request, formsets, inline_instances, obj=None):
         """Load the stored rows' preview thumbnails with one query per inline, not one per row."""
-        for inline, formset in zip(inline_instances, formsets):
+        for inline, formset in zip(inline_instances, formsets, strict=True):
             if not isinstance(inline, ImagePreviewAdminMixin):
                 continue
             for field in formset.model._meta.concrete_fields:
@@ -157,4 +171,25 @@ def where_used_column(field_name, description=_("Used by")):
         })
 
     column.__name__ = f"{field_name}_where_used"
+    return column
+
+
+def versions_column(field_name, description=_("Previous versions")):
+    """A readonly_fields method listing a file field's kept versions, each with a "Restore" link.
+
+    Assign it as a class attribute: ``image_versions = versions_column("image")``. The link
+    leads to a confirmation page (the restore itself is a POST); it is shown only to users
+    permissions.may_restore_version allows (the user of the request being rendered).
+    """
+
+    @admin.display(description=description)
+    def column(model_admin, obj):
+        versions = list(selectors.versions_of(obj, field_name))
+        user = uploadlog.current_user()
+        return render_to_string("mediadmin/admin/versions.html", {
+            "versions": versions,
+            "may_restore": bool(versions) and permissions.may_restore_version(user, versions[0]),
+        })
+
+    column.__name__ = f"{field_name}_versions"
     return column

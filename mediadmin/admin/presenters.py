@@ -9,7 +9,7 @@ from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .. import filenames, thumbnails, upload_kinds
+from .. import thumbnails, upload_kinds
 from ..models import ProductDocument
 from .forms import ONE_PRODUCT
 
@@ -39,18 +39,25 @@ def _row_json(obj):
                 "visibility": obj.get_visibility_display(), "download_url": obj.file.url,
                 "change_url": reverse("admin:mediadmin_productdocument_change", args=[obj.pk])}
     dimensions = f"{obj.width} × {obj.height}"
-    return {"id": obj.pk, "kind": "image", "name": filenames.basename(obj.image.name),
+    return {"id": obj.pk, "kind": "image", "name": obj.display_name,
             "size": dimensions, "dimensions": dimensions, "position": obj.position, "alt_text": obj.alt_text,
             "decorative": str(_("Yes") if obj.decorative else _("No")),
             "thumbnail_url": thumbnails.thumbnail_url(obj.image, "admin_inline"),
             "change_url": reverse("admin:mediadmin_productimage_change", args=[obj.pk])}
 
 
-def outcome_json(outcome, request=None):
-    """One file's outcome as JSON: status, name, message, product and the new row."""
-    return {"status": outcome.status, "name": outcome.name, "message": outcome.message,
+def outcome_json(outcome, request=None, row_html=None):
+    """One file's outcome as JSON: status, name, message, product and the new row.
+
+    `row_html`, on the change form's drop zones, is the inline's own markup of the new row
+    (inlines.UploadKindInlineMixin.render_row): bulk-upload.js inserts it as a formset row.
+    """
+    data = {"status": outcome.status, "name": outcome.name, "message": outcome.message,
             "product": product_json(outcome.product),
             "row": _row_json(outcome.obj) if outcome.obj is not None else None}
+    if row_html is not None:
+        data["row_html"] = row_html
+    return data
 
 
 def _safe_cell(value):
@@ -99,8 +106,9 @@ def _request_params():
 def inline_uploader_data(kind, object_id):
     """data-* attributes of an inline's drop zone: everything bulk-upload.js needs from the server."""
     url = reverse("admin:mediadmin_product_upload", args=[object_id, kind.name])
+    ordered = {"position-param": upload_kinds.POSITION_PARAM} if kind.order_field else {}
     return {"upload-url": url, "inline-prefix": kind.prefix, "max-bytes": kind.max_bytes,
-            "accept": kind.accept, **_request_params()}
+            "accept": kind.accept, **ordered, **_request_params()}
 
 
 def bulk_page_data(form, match_chunk):

@@ -2,13 +2,14 @@
 from functools import partial
 
 from django.contrib import admin, messages
-from django.http import StreamingHttpResponse
+from django.http import HttpResponseRedirect, StreamingHttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .. import alt_text, archive, permissions, selectors, services
-from ..models import ProductDocument
-from . import views
+from .. import alt_text, archive, permissions, selectors, services, upload_kinds
+from ..models import ProductDocument, ProductImage
+from ..services import recovery
+from . import version_views, views
 from .audit_views import storage_audit
 from .filters import HasDocumentsFilter, HasImageFilter, MissingAltTextFilter
 from .inlines import ProductDocumentInline, ProductImageInline
@@ -17,12 +18,20 @@ from .mixins import (
     StorageErrorAdminMixin,
     ThumbnailColumnsMixin,
     thumbnail_column,
+    versions_column,
 )
+from .recovery import RecoverableAdmin
+
+# How the inlines' rows are saved: through their services, with the user (uploader, history).
+INLINE_SAVES = {
+    ProductImage: lambda obj, user: services.gallery_image_save(image=obj, user=user),
+    ProductDocument: lambda obj, user: services.document_save(document=obj, user=user),
+}
 
 
 class ProductAdmin(ThumbnailColumnsMixin, StorageErrorAdminMixin, ImagePreviewAdminMixin,
-                   admin.ModelAdmin):
-    """Products, their main image, gallery and documents."""
+                   RecoverableAdmin):
+    """Products, their main image, gallery and documents; deletions are recoverable (RecoverableAdmin)."""
 
     image_thumbnail = thumbnail_column("image", "admin_list", _("Image"))
 
@@ -35,15 +44,23 @@ class ProductAdmin(ThumbnailColumnsMixin, StorageErrorAdminMixin, ImagePreviewAd
     prepopulated_fields = {"slug": ("name",)}
     fieldsets = (
         (None, {"fields": ("name", "slug", "sku", "description")}),
-        (_("Files"), {"fields": ("image", "image_alt_text", "image_decorative", "document")}),
+        (_("Files"), {"fields": ("image", ("image_focal_x", "image_focal_y"), "image_alt_text", "image_decorative",
+                                 "image_versions", "document", "document_versions")}),
     )
+    readonly_fields = ("image_versions", "document_versions")
+    image_versions = versions_column("image", _("Previous main images"))
+    document_versions = versions_column("document", _("Previous documents"))
     inlines = (ProductImageInline, ProductDocumentInline)
     actions = ("regenerate_thumbnails", "download_files")
     image_preview_size = "admin_preview"
+    # Ours, not reversion's: it links the bulk page, the audit and the recover list by permission.
+    change_list_template = "admin/mediadmin/product/change_list.html"
+    # Reversion's form history plus the product's file events.
+    object_history_template = "admin/mediadmin/product/object_history.html"
 
     class Media:
         css = {"all": ["mediadmin/css/admin.css", "mediadmin/css/bulk-upload.css"]}
-        js = ["mediadmin/js/image-preview.js", "mediadmin/js/bulk-upload.js"]
+        js = ["mediadmin/js/image-preview.js", "mediadmin/js/bulk-upload.js", "mediadmin/js/inline-rows.js"]
 
     def get_urls(self):
         """Storage audit, bulk upload page and upload endpoints, ahead of the admin's catch-all URLs.
@@ -58,8 +75,17 @@ class ProductAdmin(ThumbnailColumnsMixin, StorageErrorAdminMixin, ImagePreviewAd
             url("bulk-upload/file/", views.bulk_upload_file, "bulk_upload_file", answers_js=True),
             url("bulk-upload/match/", views.bulk_match, "bulk_match", answers_js=True),
             url("<path:object_id>/upload/<str:kind>/", views.upload_to_product, "upload", answers_js=True),
+            url("versions/<str:version_id>/restore/", version_views.restore_version, "version_restore"),
+            url("versions/<str:version_id>/thumbnail/", version_views.version_thumbnail, "version_thumbnail"),
             *super().get_urls(),
         ]
+
+    def get_fieldsets(self, request, obj=None):
+        """The add page has no previous versions to list."""
+        if obj is not None:
+            return super().get_fieldsets(request, obj)
+        return [(name, {**opts, "fields": [f for f in opts["fields"] if not str(f).endswith("_versions")]})
+                for name, opts in super().get_fieldsets(request, obj)]
 
     def get_readonly_fields(self, request, obj=None):
         """The product's own document is read-only without the document permissions."""
@@ -86,9 +112,14 @@ class ProductAdmin(ThumbnailColumnsMixin, StorageErrorAdminMixin, ImagePreviewAd
         """Number of documents."""
         return obj.document_count
 
+    def history_view(self, request, object_id, extra_context=None):
+        """The form changes (reversion) and, beside them, the product's file events."""
+        extra_context = {"file_events": selectors.product_file_events(object_id), **(extra_context or {})}
+        return super().history_view(request, object_id, extra_context)
+
     def save_model(self, request, obj, form, change):
-        """Save through the service, which schedules thumbnails after commit."""
-        services.product_save(product=obj)
+        """Save through the service, which schedules thumbnails after commit and records the files."""
+        services.product_save(product=obj, user=request.user)
 
     def save_related(self, request, form, formsets, change):
         """Save the inlines, then warn when an image of the product still lacks alt text."""
@@ -97,21 +128,35 @@ class ProductAdmin(ThumbnailColumnsMixin, StorageErrorAdminMixin, ImagePreviewAd
         if message:
             self.message_user(request, message, messages.WARNING)
 
+    def response_change(self, request, obj):
+        """After a save, "Use as main image" (a gallery row's button) makes that image the main one."""
+        if upload_kinds.MAIN_IMAGE_PARAM not in request.POST:
+            return super().response_change(request, obj)
+        image = selectors.gallery_image_of(obj, request.POST[upload_kinds.MAIN_IMAGE_PARAM])
+        if image is None:
+            self.message_user(request, _("That gallery image is gone; the main image is unchanged."),
+                              messages.WARNING)
+        else:
+            services.gallery_image_make_main(image=image)
+            self.message_user(request, _("Saved; %(image)s is now the main image.") % {"image": image},
+                              messages.SUCCESS)
+        return HttpResponseRedirect(request.path)
+
     def save_formset(self, request, form, formset, change):
-        """Save inline rows; documents get their server-computed metadata."""
-        if formset.model is not ProductDocument:
+        """Save inline rows through their services; deleted rows go recoverably (files to the trash)."""
+        save = INLINE_SAVES.get(formset.model)
+        if save is None:
             return super().save_formset(request, form, formset, change)
-        for document in formset.save(commit=False):
-            services.document_save(document=document, user=request.user)
-        for obj in formset.deleted_objects:
-            obj.delete()
+        for obj in formset.save(commit=False):
+            save(obj, request.user)
+        recovery.delete_recoverably(formset.deleted_objects, user=request.user)
         formset.save_m2m()
 
     @admin.action(description=_("Regenerate thumbnails of the selected products"),
                   permissions=["change"])
     def regenerate_thumbnails(self, request, queryset):
         """Drop and remake the cached thumbnails of the selected products (queued when a worker runs)."""
-        outcome = services.products_regenerate_thumbnails(products=queryset)
+        outcome = services.products_regenerate_thumbnails(products=queryset, user=request.user)
         if outcome.made:
             self.message_user(request, ngettext(
                 "Regenerated the thumbnails of %(count)d image.",

@@ -55,8 +55,11 @@ def _json_view(site, view):
     return update_wrapper(wrapper, view)
 
 
-def _outcome_response(request, outcome):
-    data = presenters.outcome_json(outcome, request)
+MAX_POSITION = 2**31 - 1  # PositiveIntegerField's ceiling on every database
+
+
+def _outcome_response(request, outcome, row_html=None):
+    data = presenters.outcome_json(outcome, request, row_html=row_html)
     return JsonResponse(data, status=STATUS_CODES[outcome.status])
 
 
@@ -67,6 +70,21 @@ def _allow_duplicate(request) -> bool:
 def _visibility(request) -> str | None:
     value = request.POST.get(upload_kinds.VISIBILITY_PARAM)
     return value if value in ProductDocument.Visibility.values else None
+
+
+def _position(request) -> int | None:
+    # The place the drop zone chose (the order of choice); anything else leaves it to the service.
+    value = request.POST.get(upload_kinds.POSITION_PARAM, "")
+    return int(value) if value.isascii() and value.isdigit() and int(value) <= MAX_POSITION else None
+
+
+def _row_html(model_admin, request, product, outcome, kind):
+    """The change form's markup of the new row, rendered by the inline of its kind."""
+    if outcome.obj is None:
+        return None
+    inline = next((i for i in model_admin.get_inline_instances(request, product)
+                   if getattr(i, "upload_kind", None) == kind), None)
+    return inline.render_row(request, model_admin, outcome.obj) if inline else None
 
 
 def upload_to_product(request, model_admin, object_id, kind):
@@ -83,8 +101,8 @@ def upload_to_product(request, model_admin, object_id, kind):
         return JsonResponse({"status": "refused", "message": str(_("No file was sent."))}, status=400)
     outcome = uploads.file_upload(product=product, uploaded_file=uploaded_file, user=request.user,
                                   kind=kind, allow_duplicate=_allow_duplicate(request),
-                                  visibility=_visibility(request))
-    return _outcome_response(request, outcome)
+                                  visibility=_visibility(request), position=_position(request))
+    return _outcome_response(request, outcome, _row_html(model_admin, request, product, outcome, kind))
 
 
 def bulk_upload_file(request, model_admin):

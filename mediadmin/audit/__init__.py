@@ -15,13 +15,17 @@ from ..storage_errors import StorageUnavailable, storage_errors
 from .references import RowRef, file_fields, is_referenced, keep_shared_file, storage_key, where_used
 from .safety import REFUSAL_HINT, nested_prefixes, parse_age, public_trash, root_problem
 from .scan import Report, scan
-from .trash import BatchRefused, UnknownBatch, batches, check_batch_id, trash_alias, trash_for
+from .trash import BatchRefused, UnknownBatch, batches, check_batch_id, recently_restored, trash_alias, trash_for
+
+# Versions of replaced files (mediadmin/services/versions.py) sit in this folder of the trash's
+# storage: kept on purpose, so the audit never lists them as orphans.
+VERSIONS_PREFIX = ".versions/"
 
 __all__ = [
     "BatchRefused", "RowRef", "Report", "StorageUnavailable", "UnsafeRoot", "audit", "audited_aliases",
     "batches", "check_batch_id", "file_fields", "is_referenced", "keep_shared_file", "orphan_grace",
-    "parse_age", "public_trash", "root_problem", "storage_for", "storage_key", "trash_for", "trash_retention",
-    "UnknownBatch", "where_used",
+    "parse_age", "public_trash", "recently_restored", "root_problem", "storage_for", "storage_key", "trash_for",
+    "trash_retention", "UnknownBatch", "VERSIONS_PREFIX", "where_used",
 ]
 
 
@@ -69,10 +73,10 @@ _TRASH_ONLY = _("STORAGES[%(alias)r] holds the trash (MEDIADMIN_TRASH_STORAGE), 
 
 
 def audit(alias="default", *, progress=None, generic=False):
-    """Scan the storage of `alias`, leaving out its trash and other storages nested in it."""
+    """Scan the storage of `alias`, leaving out its trash, its versions and other storages nested in it."""
     storage = storage_for(alias)
     trash = trash_for(storage, alias)
-    skip = [trash.prefix] if storage_key(trash.storage) == storage_key(storage) else []
+    skip = [trash.prefix, VERSIONS_PREFIX] if storage_key(trash.storage) == storage_key(storage) else [VERSIONS_PREFIX]
     skip += nested_prefixes(alias, storage)  # e.g. a private storage inside MEDIA_ROOT
     with storage_errors(_("scanning the storage %(alias)r") % {"alias": alias}, storage):
         return scan(storage, skip=skip, progress=progress, generic=generic)

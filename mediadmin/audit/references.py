@@ -21,6 +21,13 @@ class FieldRef:
         """`app_label.ModelName.field`, as shown in reports."""
         return f"{self.model._meta.label}.{self.field.name}"
 
+    @property
+    def title(self):
+        """What staff read: `Gallery images: image`."""
+        from django.utils.text import capfirst
+
+        return f"{capfirst(self.model._meta.verbose_name_plural)}: {self.field.verbose_name}"
+
     def rows(self):
         """The model's base manager: every row, whatever the default manager filters."""
         return self.model._base_manager.all()

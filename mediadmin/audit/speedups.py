@@ -19,7 +19,7 @@ _NAME_OF_ROW = itemgetter(1)                  # of a (pk, name) row
 
 def by_name(files):
     """(name, file) pairs of listed `files`, for dict.update()."""
-    return zip(map(_NAME, files), files)
+    return zip(map(_NAME, files), files, strict=True)
 
 
 def total_size(files):

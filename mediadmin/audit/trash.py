@@ -122,6 +122,8 @@ def checked_manifest(trash, batch, alias=None):
     manifest = read_manifest(trash, batch)
     if not manifest["entries"] and not trash.storage.exists(trash.manifest_name(batch)):
         raise UnknownBatch(f"No trash batch {batch}.")
+    if not manifest["entries"]:
+        raise UnknownBatch(f"Trash batch {batch} was restored already: no file is left in it.")
     origin = manifest.get("storage")
     if alias and origin and origin != alias:
         raise BatchRefused(f"Batch {batch} came from the storage {origin!r}, not {alias!r}.")
@@ -144,15 +146,28 @@ class Batch:
                 "count": self.count, "bytes": self.bytes}
 
 
+def batch_ids(trash):
+    """Every batch folder's id, oldest first, those fully restored included (their manifests remember it)."""
+    try:
+        dirs, _files = trash.storage.listdir(trash.prefix)
+    except FileNotFoundError:
+        return []
+    return sorted(d for d in dirs if BATCH_PATTERN.match(d))
+
+
 def batches(trash):
-    """The batches in a trash, oldest first (StorageUnavailable when the storage cannot be read)."""
+    """The batches holding files, oldest first (StorageUnavailable when the storage cannot be read)."""
     with storage_errors(_("listing the trash batches"), trash.storage):
-        try:
-            dirs, _files = trash.storage.listdir(trash.prefix)
-        except FileNotFoundError:
-            return []
-        found = (_batch(trash, b) for b in sorted(d for d in dirs if BATCH_PATTERN.match(d)))
+        found = (_batch(trash, b) for b in batch_ids(trash))
         return [b for b in found if b]
+
+
+def recently_restored(trash, within, now=None):
+    """Names restored from any batch of this trash in the last `within` seconds (manifests' "restored")."""
+    cutoff = (now or time.time()) - within
+    with storage_errors(_("listing the trash batches"), trash.storage):
+        return {record["name"] for batch in batch_ids(trash)
+                for record in read_manifest(trash, batch).get("restored", ()) if record["at"] >= cutoff}
 
 
 def _batch(trash, batch):

@@ -12,7 +12,7 @@ so every new image is scheduled exactly once.
 """
 from contextlib import contextmanager
 
-from django.db import models
+from django.db import models, transaction
 
 from .. import thumbnails
 
@@ -20,6 +20,8 @@ from .. import thumbnails
 NEW_IMAGES = "_mediadmin_new_images"
 # Set on an instance while a service saves it: that service schedules its thumbnails itself.
 CLAIMED = "_mediadmin_thumbnails_claimed"
+# Set between pre_save and post_save: image fields keeping their file whose focal point changes.
+NEW_FOCUS = "_mediadmin_new_focus"
 
 
 def image_fields(model):
@@ -38,9 +40,10 @@ def new_image_fields(instance):
 def save_and_schedule(instance):
     """Save `instance`; once the transaction commits, the images this save stored get their sizes made."""
     with _claimed(instance):
-        new_images = new_image_fields(instance)
+        new_images, new_focus = new_image_fields(instance), focal_changed_fields(instance)
         instance.save()
         schedule(instance, new_images)
+        schedule_recrop(instance, new_focus)
     return instance
 
 
@@ -60,12 +63,32 @@ def schedule(instance, field_names):
         thumbnails.schedule(instance, field_name)
 
 
+def focal_changed_fields(instance):
+    """Image fields keeping their stored file whose focal point the next save changes (one query)."""
+    fields = [f for f in image_fields(type(instance)) if getattr(f, "focal_fields", None)]
+    if not fields or instance.pk is None:
+        return []
+    columns = [name for f in fields for name in (f.name, *f.focal_fields)]
+    stored = type(instance)._default_manager.filter(pk=instance.pk).values(*columns).first() or {}
+    return [f.name for f in fields
+            if getattr(instance, f.name) and stored.get(f.name) == getattr(instance, f.name).name
+            and any(stored.get(name) != getattr(instance, name) for name in f.focal_fields)]
+
+
+def schedule_recrop(instance, field_names):
+    """After commit, drop these images' thumbnails (cropped around the old focal point) and queue them again."""
+    for field_name in field_names:
+        transaction.on_commit(lambda name=field_name: thumbnails.regenerate_later(instance, name), robust=True)
+
+
 def note_new_images(instance):
-    """pre_save glue: remember which image fields this save stores, unless a service claimed it."""
+    """pre_save glue: remember which image fields this save stores or re-focuses, unless a service claimed it."""
     claimed = getattr(instance, CLAIMED, False)
     setattr(instance, NEW_IMAGES, [] if claimed else new_image_fields(instance))
+    setattr(instance, NEW_FOCUS, [] if claimed else focal_changed_fields(instance))
 
 
 def schedule_noted(instance):
     """post_save glue: schedule the images note_new_images() remembered for this save."""
     schedule(instance, instance.__dict__.pop(NEW_IMAGES, []))
+    schedule_recrop(instance, instance.__dict__.pop(NEW_FOCUS, []))

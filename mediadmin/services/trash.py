@@ -8,6 +8,7 @@ what already moved. No database row is written, so no transaction is opened here
 """
 import json
 import logging
+import os
 import secrets
 import shutil
 import time
@@ -19,10 +20,11 @@ from django.utils.translation import gettext as _
 
 from ..audit import orphan_grace, storage_for, thumbs
 from ..audit.references import is_referenced
-from ..audit.trash import batches, checked_manifest, iter_folder, trash_for
+from ..audit.trash import batch_ids, batches, checked_manifest, iter_folder, read_manifest, recently_restored, trash_for
 from ..files import stored_fingerprint
 from ..storage_errors import is_storage_wide, storage_errors
 from ..thumbnails import sorl_adapter
+from . import activity
 
 logger = logging.getLogger(__name__)
 
@@ -106,6 +108,8 @@ def _try_move(storage, trash, batch, candidate):
 def quarantine(storage, candidates, *, alias="default", trash=None, progress=None):
     """Move (StoredFile, kind, source) candidates into a new trash batch; never delete outright."""
     trash = trash or trash_for(storage, alias)
+    if not candidates:
+        return MoveResult(None)  # nothing to move: no batch is made, none is named
     result = MoveResult(new_batch_id())
     with storage_errors(_("moving files to the trash"), trash.storage):
         try:
@@ -121,7 +125,9 @@ def quarantine(storage, candidates, *, alias="default", trash=None, progress=Non
             if result.done:
                 write_manifest(trash, result.batch, {"batch": result.batch, "created": time.time(),
                                                      "storage": alias, "entries": result.done})
-    logger.info("Quarantined %d files into trash batch %s", len(result.done), result.batch)
+                activity.record_trash(activity.TRASH_MOVE, [e["name"] for e in result.done], result.batch)
+    # DEBUG: the command and the audit page report the move themselves (once).
+    logger.debug("Quarantined %d files into trash batch %s", len(result.done), result.batch)
     return result
 
 
@@ -133,11 +139,15 @@ def quarantine_orphans(report, *, alias="default", older_than=None, names=None, 
     right before it moves.
     """
     older_than = orphan_grace() if older_than is None else older_than
-    candidates = report.candidates(older_than, thumbnails=thumbnails)
+    storage = storage_for(alias)
+    # A file restored within the grace period keeps its old modification time, so only its
+    # restore record (in the batch manifest) keeps it from moving straight back.
+    restored = recently_restored(trash_for(storage, alias), older_than)
+    candidates = [c for c in report.candidates(older_than, thumbnails=thumbnails) if c[0].name not in restored]
     if names is not None:
         wanted = set(names)
         candidates = [c for c in candidates if c[0].name in wanted]
-    return quarantine(storage_for(alias), candidates, alias=alias, progress=progress)
+    return quarantine(storage, candidates, alias=alias, progress=progress)
 
 
 def write_manifest(trash, batch, data):
@@ -158,8 +168,16 @@ def _restore_one(storage, trash, entry):
     if saved != name or (entry.get("sha256") and sha256_of(storage, saved) != entry["sha256"]):
         storage.delete(saved)
         return "copy-failed"
+    _keep_modification_time(storage, name, entry.get("mtime"))
     trash.storage.delete(trash_name)
     return None
+
+
+def _keep_modification_time(storage, name, mtime):
+    # A restored file is as old as it was, not new: on local disk its time is set back. S3 sets
+    # LastModified itself; the restore record keeps such a file out of the next move meanwhile.
+    if mtime and isinstance(storage, FileSystemStorage):
+        os.utime(storage.path(name), (mtime, mtime))
 
 
 def restore(storage, batch, *, trash=None, alias=None):
@@ -179,16 +197,18 @@ def restore(storage, batch, *, trash=None, alias=None):
                     left.append(entry)
             else:
                 result.done.append(entry)
-        _finish_batch(trash, batch, manifest, left)
-    logger.info("Restored %d files from trash batch %s", len(result.done), batch)
+        _finish_batch(trash, batch, manifest, left, result.done)
+        activity.record_trash(activity.TRASH_RESTORE, [e["name"] for e in result.done], batch)
+    logger.debug("Restored %d files from trash batch %s", len(result.done), batch)
     return result
 
 
-def _finish_batch(trash, batch, manifest, left):
-    if left:
-        write_manifest(trash, batch, {**manifest, "entries": left})
-    else:
-        _delete_batch(trash, batch)
+def _finish_batch(trash, batch, manifest, left, restored):
+    # The manifest stays, even when every file went back: its "restored" records keep those
+    # files out of the next --delete for the grace period; purge removes it with the batch.
+    now = time.time()
+    records = [*manifest.get("restored", ()), *({"name": e["name"], "at": now} for e in restored)]
+    write_manifest(trash, batch, {**manifest, "entries": left, "restored": records})
 
 
 def purge(trash, *, older_than=None, batch=None, now=None, alias=None):
@@ -206,9 +226,24 @@ def purge(trash, *, older_than=None, batch=None, now=None, alias=None):
                   if (b.id == batch if batch is not None else now - b.created >= (older_than or 0))
                   and not (alias and b.storage and b.storage != alias)]
         for b in chosen:
+            activity.record_trash(activity.TRASH_PURGE, _entry_names(trash, b.id), b.id)
             _delete_batch(trash, b.id)
-    logger.info("Purged trash batches %s", ", ".join(b.id for b in chosen) or "(none)")
+        if batch is None:
+            _purge_restore_records(trash, now - (older_than or 0))
+    logger.debug("Purged trash batches %s", ", ".join(b.id for b in chosen) or "(none)")
     return chosen
+
+
+def _entry_names(trash, batch):
+    return [entry["name"] for entry in read_manifest(trash, batch)["entries"]]
+
+
+def _purge_restore_records(trash, cutoff):
+    # Folders left with a manifest only (every file restored), once their last restore is old.
+    for batch_id in batch_ids(trash):
+        manifest = read_manifest(trash, batch_id)
+        if not manifest["entries"] and all(r["at"] < cutoff for r in manifest.get("restored", ())):
+            _delete_batch(trash, batch_id)
 
 
 def _delete_batch(trash, batch):

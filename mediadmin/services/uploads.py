@@ -21,7 +21,7 @@ from .. import filenames, imaging, upload_kinds, uploadlog
 from ..fields import StorageWriteError
 from ..files import stored_fingerprint
 from ..models import Product, ProductDocument, ProductImage
-from . import thumbnail_jobs
+from . import activity, products, thumbnail_jobs
 from .documents import document_fill_metadata
 from .transactions import atomic_write
 
@@ -116,30 +116,39 @@ def document_upload(*, product: Product, uploaded_file, user=None, allow_duplica
         _refuse_duplicate(find_duplicate_document, product, document.sha256, uploaded_file,
                           allow_duplicate)
         document.save()  # no after-commit work: documents have no thumbnails
+        activity.record(activity.Action.UPLOAD, user=user, product=product,
+                        original_name=document.original_name, stored_name=document.file.name)
     return document
 
 
 def gallery_image_upload(*, product: Product, uploaded_file, user=None,
-                         allow_duplicate: bool = False) -> ProductImage:
+                         allow_duplicate: bool = False, position: int | None = None) -> ProductImage:
     """Validate, store (re-encoded) and de-duplicate one gallery image at the end of the gallery.
 
+    `position`, when given, is where the image goes instead: a drop zone numbers its files in the
+    order they were chosen, since several travel at once and finish in any order.
     Duplicates are compared on the stored bytes: the field re-encodes images, and the same
     source re-encodes to the same bytes, so rows saved by other paths compare too.
     """
     _run_field_validators(ProductImage, "image", uploaded_file)
     image = ProductImage(product=product, image=uploaded_file)
     image.full_clean(exclude=["image"])
+    products.mark_uploaded(image, user)
 
     try:
         with atomic_write():
             _lock_product(product)
-            last = product.images.aggregate(last=Max("position"))["last"]
-            image.position = 0 if last is None else last + 1
+            if position is None:
+                last = product.images.aggregate(last=Max("position"))["last"]
+                position = 0 if last is None else last + 1
+            image.position = position
             # The field fills sha256, width and height from the stored bytes; the thumbnails
             # are scheduled after commit, so a duplicate refused below rolls them back too.
             thumbnail_jobs.save_and_schedule(image)
             _refuse_duplicate(find_duplicate_image, product, image.sha256, uploaded_file,
                               allow_duplicate, exclude_pk=image.pk)
+            activity.record(activity.Action.UPLOAD, user=user, product=product,
+                            original_name=_display_name(uploaded_file), stored_name=image.image.name)
     except BaseException:
         image.pk = None
         raise
@@ -160,15 +169,19 @@ def detect_kind(uploaded_file) -> str:
 
 
 def file_upload(*, product: Product | None, uploaded_file, user=None, kind: str | None = None,
-                allow_duplicate: bool = False, visibility: str | None = None) -> UploadOutcome:
-    """Upload one file of either kind and report the outcome instead of raising."""
+                allow_duplicate: bool = False, visibility: str | None = None,
+                position: int | None = None) -> UploadOutcome:
+    """Upload one file of either kind and report the outcome instead of raising.
+
+    `visibility` applies to documents, `position` to gallery images; each is ignored by the other kind.
+    """
     name = _display_name(uploaded_file)
     if product is None:
         unmatched = ValidationError(_("No product matches this file name."), code="unmatched")
         uploadlog.log_refusal(uploaded_file, unmatched, user=user)
         return UploadOutcome("unmatched", name, _message(unmatched))
     kind = kind or detect_kind(uploaded_file)
-    options = {"visibility": visibility} if kind == DOCUMENTS else {}
+    options = {"visibility": visibility} if kind == DOCUMENTS else {"position": position}
     upload = gallery_image_upload if kind == IMAGES else document_upload
     try:
         obj = upload(product=product, uploaded_file=uploaded_file, user=user,

@@ -11,7 +11,29 @@ register = template.Library()
 def epoch(value):
     """An aware datetime from seconds since the epoch (file modification times)."""
     try:
-        return datetime.datetime.fromtimestamp(float(value), tz=datetime.timezone.utc).astimezone(
+        return datetime.datetime.fromtimestamp(float(value), tz=datetime.UTC).astimezone(
             timezone.get_current_timezone())
     except (TypeError, ValueError, OverflowError):
         return None
+
+
+@register.filter
+def field_title(label):
+    """`mediadmin.ProductImage.image` → `Gallery images: image` (the label itself if unknown)."""
+    from django.apps import apps
+
+    try:
+        app_model, field_name = label.rsplit(".", 1)
+        model = apps.get_model(app_model)
+        field = model._meta.get_field(field_name)
+    except (LookupError, ValueError, Exception):  # noqa: BLE001 - a label from an old report stays readable
+        return label
+    from ..audit.references import FieldRef
+
+    return FieldRef(model, field).title
+
+
+@register.filter
+def is_image_name(name):
+    """True for a stored name with an image extension: the page shows a small preview of it."""
+    return str(name).lower().rsplit(".", 1)[-1] in {"jpg", "jpeg", "png", "gif", "webp"}

@@ -6,7 +6,6 @@ source that cannot be thumbnailed gives None, is logged once and remembered (mem
 """
 import io
 
-
 from .. import imaging
 from . import memo, prefetching, sorl_adapter
 from .sizes import size_names, size_spec, thumbnail_file
@@ -63,7 +62,7 @@ def _make(field_file, size_name):
         return memo.remember_failure(field_file, signature, size_name, reason)
     _drop_unrecorded(field_file, size_name)
     try:
-        thumb = sorl_adapter.make(field_file, *size_spec(size_name))
+        thumb = sorl_adapter.make(field_file, *size_spec(size_name, field_file))
     except Exception:  # a broken file must never break a page
         return memo.remember_failure(field_file, signature, size_name, "corrupt source", exc_info=True)
     # sorl swallows a source it cannot read and returns a thumbnail that was never

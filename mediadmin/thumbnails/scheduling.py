@@ -81,7 +81,7 @@ def warm(field_file, sizes=None, share_decode=True):
 def _decoded_once(field_file, sizes, enabled):
     if not enabled or not field_file:
         return contextlib.nullcontext()
-    return thumbnail_engine.shared_decode(field_file.name, [size_spec(size) for size in sizes])
+    return thumbnail_engine.shared_decode(field_file.name, [size_spec(size, field_file) for size in sizes])
 
 
 def warm_stored(model_label, pk, field_name, name):

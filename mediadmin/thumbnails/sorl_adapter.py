@@ -8,9 +8,8 @@ of silently naming thumbnails differently from the files sorl writes.
 """
 import functools
 
-from sorl.thumbnail import default
+from sorl.thumbnail import default, get_thumbnail
 from sorl.thumbnail import delete as sorl_delete
-from sorl.thumbnail import get_thumbnail
 from sorl.thumbnail import source_cache as sorl_source_cache
 from sorl.thumbnail.conf import defaults as sorl_defaults
 from sorl.thumbnail.conf import settings as sorl_settings

@@ -53,8 +53,9 @@ def test_drop_30_files_on_the_documents_inline(staff_page, live_server, files_in
     assert rows.first.locator("td").count() == page.locator("#documents-group thead th").count()
     assert rows.first.locator("td.field-size_display").inner_text().endswith("bytes")
     assert rows.first.locator("td.field-content_type").inner_text() == "application/pdf"
-    assert rows.first.locator("td.field-visibility").inner_text() == "Public"
+    assert rows.first.locator("td.field-visibility select").input_value() == "public"  # an editable row
     assert ProductDocument.objects.filter(product=product).count() == 28
+    assert page.locator("#id_documents-INITIAL_FORMS").input_value() == "28"  # stored forms of the formset
     assert len(files_in("documents")) == 28
     page.locator(f"{zone} [data-list]").evaluate("list => list.scrollTop = 100")
     screenshot(page.locator(zone), "bulk-upload-inline")
@@ -84,7 +85,7 @@ def test_pick_gallery_images_with_the_file_input_then_keep_a_duplicate(staff_pag
     name = duplicate.locator("[data-slot=name]").inner_text()
     assert name in {"front.jpg", "front-copy.jpg"}
     assert f"{name} is already attached" in duplicate.locator("[data-status]").inner_text()
-    assert page.locator("#images-group tr.mediadmin-uploaded-row img").count() == 2
+    assert page.locator("#images-group tr.mediadmin-uploaded-row").count() == 2
     sizes = page.locator("#images-group tr.mediadmin-uploaded-row td.field-dimensions").all_inner_texts()
     assert sorted(sizes) == ["120 × 120", "200 × 150"]
     page.locator("#images-group").screenshot(path=str(tmp_path / "gallery.png"))

@@ -2,7 +2,8 @@
  *
  * Two kinds of roots, both configured only through data-* attributes (no inline script):
  *   [data-mediadmin-uploader]  a drop zone in an inline of the product change form: each
- *                              success becomes a new read-only row of that inline's table.
+ *                              success becomes a new row of that inline's formset (the
+ *                              server's own markup of the row, counted as a stored form).
  *   [data-mediadmin-bulk]      the bulk upload page: files are matched to products by SKU
  *                              (or all go to one product) and a summary is offered as CSV.
  * Markup (items, rows, texts) comes from <template> elements rendered by Django, so every
@@ -101,6 +102,7 @@
       const node = this.itemTemplate.content.firstElementChild.cloneNode(true);
       const item = { file, node, state: null, loaded: 0, xhr: null, allowDuplicate: false, ...extra };
       fill(node, { name: file.name, size: humanSize(file.size) });
+      this.nameButtons(node, file.name);
       this.byNode.set(node, item);
       this.list.append(node);
       this.items.push(item);
@@ -111,6 +113,15 @@
         this.setState(item, "queued", item.message || "");
       }
       return item;
+    }
+
+    /* Each per-file button says which file it acts on (the visible text alone does not). */
+    nameButtons(node, name) {
+      const keys = { cancel: "CancelFile", retry: "RetryFile", keep: "KeepFile" };
+      for (const button of node.querySelectorAll("[data-action]")) {
+        const key = keys[button.dataset.action];
+        if (key && this.root.dataset["text" + key]) button.setAttribute("aria-label", text(this.root, key, { name }));
+      }
     }
 
     start() { this.pump(); this.update(); }
@@ -266,28 +277,97 @@
     });
   }
 
-  /* Change form: append each uploaded file as a read-only row of the inline's table. */
+  /* Change form: the upload's answer carries the inline's own markup of the new row
+   * (rendered as form 0 of a formset holding only it). It goes after the stored rows (among
+   * them by position when the inline is ordered), the forms of the inline are numbered in page
+   * order as Django's inlines.js does (stored forms first, so the new one is a stored form), and
+   * the management form counts one more stored form. */
+  function escapeRegExp(s) { return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); }
+
+  function reindex(row, prefix, index) {
+    const pattern = new RegExp("(" + escapeRegExp(prefix) + "-(\\d+|__prefix__))", "g");
+    const replacement = prefix + "-" + index;
+    for (const el of [row, ...row.querySelectorAll("*")]) {
+      for (const attr of ["id", "name", "for", "aria-describedby", "aria-labelledby"]) {
+        const value = el.getAttribute(attr);
+        if (value) el.setAttribute(attr, value.replace(pattern, replacement));
+      }
+    }
+  }
+
+  function orderValue(row) {
+    const input = row.querySelector("[data-mediadmin-order] input");
+    return input && input.value !== "" ? Number(input.value) : null;
+  }
+
+  function formRows(tbody) {
+    return Array.from(tbody.children).filter((r) => r.matches("tr.form-row:not(.empty-form)"));
+  }
+
+  function placeRow(tbody, row) {
+    const stored = formRows(tbody).filter((r) => r.classList.contains("has_original"));
+    const position = orderValue(row);
+    const later = position === null ? null : stored.find((r) => orderValue(r) > position);
+    if (later) {
+      const errors = later.previousElementSibling;
+      (errors && errors.classList.contains("row-form-errors") ? errors : later).before(row);
+    } else if (stored.length) stored[stored.length - 1].after(row);
+    else tbody.prepend(row);
+  }
+
   function insertRow(root, data) {
-    const group = document.getElementById(root.dataset.inlinePrefix + "-group");
-    const template = root.querySelector("template[data-row-template]");
-    if (!group || !template) return;
+    const prefix = root.dataset.inlinePrefix;
+    const group = document.getElementById(prefix + "-group");
+    if (!group || !data.row_html) return;
+    const parsed = new DOMParser().parseFromString(data.row_html, "text/html");
+    const row = parsed.querySelector("tbody > tr.form-row.has_original");
     const tbody = group.querySelector("table tbody");
-    const row = template.content.firstElementChild.cloneNode(true);
-    fill(row, data.row);
-    const emptyForm = tbody.querySelector(".empty-form");
-    const firstExtra = Array.from(tbody.querySelectorAll("tr.form-row:not(.has_original):not(.mediadmin-uploaded-row)"))[0];
-    tbody.insertBefore(row, firstExtra || emptyForm || null);
+    const initial = document.getElementById("id_" + prefix + "-INITIAL_FORMS");
+    const total = document.getElementById("id_" + prefix + "-TOTAL_FORMS");
+    if (!row || !tbody || !initial || !total) return;
+    row.classList.add("mediadmin-uploaded-row", "dynamic-" + prefix);
+    placeRow(tbody, document.adoptNode(row));
+    const forms = formRows(tbody);
+    // A row whose id already names its place keeps its inputs' names: with hundreds of rows
+    // only the rows after the new one (usually the empty extra rows) are visited in depth.
+    forms.forEach((form, index) => { if (form.id !== prefix + "-" + index) reindex(form, prefix, index); });
+    initial.value = String(Number(initial.value) + 1);
+    total.value = String(forms.length);
+    row.dispatchEvent(new CustomEvent("mediadmin:row-added", { bubbles: true, detail: { prefix } }));
+  }
+
+  /* Gallery positions in the order files were chosen: numbered after the last stored row
+   * (and after the files already on their way), sent with each file. */
+  function positionCounter(root) {
+    const group = document.getElementById(root.dataset.inlinePrefix + "-group");
+    let next = 0;
+    return () => {
+      const values = group ? Array.from(group.querySelectorAll("tr.has_original"), orderValue) : [];
+      for (const value of values) if (value !== null && value + 1 > next) next = value + 1;
+      next += 1;
+      return next - 1;
+    };
   }
 
   function initInline(root) {
+    const positionParam = root.dataset.positionParam;
+    const nextPosition = positionParam ? positionCounter(root) : null;
     const queue = new Queue(root, {
-      fields: () => Object.fromEntries(
-        Array.from(root.querySelectorAll("[data-field]"), (el) => [el.dataset.field, el.value])),
+      fields: (item) => {
+        const fields = Object.fromEntries(
+          Array.from(root.querySelectorAll("[data-field]"), (el) => [el.dataset.field, el.value]));
+        if (positionParam && item.position !== undefined) fields[positionParam] = String(item.position);
+        return fields;
+      },
       onResult: (item, data) => insertRow(root, data),
     });
     const duplicates = root.querySelector("[data-allow-duplicate]");
     takeFiles(root.querySelector("[data-drop]"), root.querySelector("input[type=file]"), (files) => {
-      for (const file of files) queue.add(file, { allowDuplicate: duplicates && duplicates.checked });
+      for (const file of files) {
+        const extra = { allowDuplicate: duplicates && duplicates.checked };
+        if (nextPosition) extra.position = nextPosition();
+        queue.add(file, extra);
+      }
       queue.start();
     });
   }

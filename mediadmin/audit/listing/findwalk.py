@@ -164,7 +164,7 @@ def _parse(data, batches):
     if not whole:
         return tail
     files = list(zip(tokens[3:whole:FIELDS], map(int, tokens[1:whole:FIELDS]),
-                     map(float, tokens[2:whole:FIELDS])))
+                     map(float, tokens[2:whole:FIELDS]), strict=True))
     start = 0
     for folder, group in groupby(tokens[0:whole:FIELDS]):  # find lists one start point at a time
         count = len(list(group))

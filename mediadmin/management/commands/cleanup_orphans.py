@@ -6,10 +6,16 @@ from django.core.files.storage import InvalidStorageError
 from django.core.management.base import BaseCommand, CommandError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ... import audit
 from ...progress import Progress
 from ...services import trash as trash_service
+
+
+def _files(count):
+    """ "1 file", "2 files", with thousands separated."""
+    return ngettext("%(count)s file", "%(count)s files", count) % {"count": f"{count:,}"}
 
 
 def _when(epoch):
@@ -86,14 +92,18 @@ class Command(BaseCommand):
         try:
             result = trash_service.restore(storage, batch, alias=alias)
         except audit.BatchRefused as exc:
-            raise CommandError(f"{exc} List this storage's batches with --storage {alias} --list-trash.")
+            raise CommandError(f"{exc} List this storage's batches with --storage {alias} --list-trash.") from None
         for entry in result.done:
             self._say(f"  restored  {filesizeformat(entry.get('size') or 0):>10}  {entry['name']}")
         for name, reason in result.skipped:
             self._say(self.style.WARNING(f"  left in trash ({reason})  {name}"))
-        self._say(self.style.SUCCESS(f"Restored {len(result.done)} files from batch {batch}.")
-                  + (f" {len(result.skipped)} stayed in the trash: a file of the same name exists now, "
-                     "or the copy failed; move it by hand from the trash folder." if result.skipped else ""))
+        done = ngettext("Restored %(count)d file from batch %(batch)s.", "Restored %(count)d files from batch "
+                        "%(batch)s.", len(result.done)) % {"count": len(result.done), "batch": batch}
+        left = ngettext(" %(count)d stayed in the trash: a file of the same name exists now, or the copy failed; "
+                        "move it by hand from the trash folder.", " %(count)d stayed in the trash: files of the "
+                        "same names exist now, or the copies failed; move them by hand from the trash folder.",
+                        len(result.skipped)) % {"count": len(result.skipped)}
+        self._say(self.style.SUCCESS(done) + (left if result.skipped else ""))
         return result.as_dict()
 
     def _purge(self, storage):
@@ -103,17 +113,20 @@ class Command(BaseCommand):
             purged = trash_service.purge(audit.trash_for(storage, alias), older_than=older_than,
                                          batch=self.options["batch"], alias=alias)
         except audit.BatchRefused as exc:  # the same refusal as --restore, from the service
-            raise CommandError(f"{exc} List this storage's batches with --storage {alias} --list-trash.")
+            raise CommandError(f"{exc} List this storage's batches with --storage {alias} --list-trash.") from None
         for b in purged:
-            self._say(f"  purged  {b.id}  {b.count} files, {filesizeformat(b.bytes)}")
-        self._say(self.style.SUCCESS(f"Purged {len(purged)} trash batches for good."))
+            self._say(f"  purged  {b.id}  {_files(b.count)}, {filesizeformat(b.bytes)}")
+        self._say(self.style.SUCCESS(ngettext("Purged %(count)d trash batch for good.",
+                                              "Purged %(count)d trash batches for good.", len(purged))
+                                     % {"count": len(purged)}))
         return {"purged": [b.as_dict() for b in purged]}
 
     def _list_trash(self, storage):
         found = audit.batches(audit.trash_for(storage, self.options["storage"]))
         for b in found:
-            self._say(f"  {b.id}  {_when(b.created)}  {b.count} files, {filesizeformat(b.bytes)}")
-        self._say(f"{len(found)} trash batches." + (" Restore one with --restore BATCH." if found else ""))
+            self._say(f"  {b.id}  {_when(b.created)}  {_files(b.count)}, {filesizeformat(b.bytes)}")
+        self._say(ngettext("%(count)d trash batch.", "%(count)d trash batches.", len(found)) % {"count": len(found)}
+                  + (_(" Restore one with --restore BATCH.") if found else ""))
         return {"batches": [b.as_dict() for b in found]}
 
     # --- helpers -----------------------------------------------------------------
@@ -122,9 +135,9 @@ class Command(BaseCommand):
             return audit.storage_for(alias)
         except InvalidStorageError:
             raise CommandError(f"No storage {alias!r} in STORAGES. Use one of the aliases of the "
-                               "STORAGES setting, e.g. --storage default.")
+                               "STORAGES setting, e.g. --storage default.") from None
         except audit.UnsafeRoot as exc:
-            raise CommandError(f"Refusing to run: {exc}")
+            raise CommandError(f"Refusing to run: {exc}") from None
 
     def _age(self, default):
         if self.options["older_than"] is None:
@@ -132,7 +145,7 @@ class Command(BaseCommand):
         try:
             return audit.parse_age(self.options["older_than"])
         except ValueError as exc:
-            raise CommandError(str(exc))
+            raise CommandError(str(exc)) from None
 
     def _progress(self, what, total=None):
         """A callback taking the count so far, drawing a progress line on stderr (None: quiet)."""
@@ -157,7 +170,7 @@ class Command(BaseCommand):
 
     def _print_report(self, report, candidates, older_than):
         moving = {f.name for f, _, _ in candidates}
-        self._say(f"Scanned {report.files.count:,} files ({filesizeformat(report.files.bytes)}) in "
+        self._say(f"Scanned {_files(report.files.count)} ({filesizeformat(report.files.bytes)}) in "
                   f"{report.finished - report.started:.1f} s.")
         self._print_files(_("Orphans (no row references them)"), report.orphans, moving)
         self._print_files(_("Stale thumbnails (sorl cache)"), [t.file for t in report.thumbnails], moving,
@@ -184,18 +197,26 @@ class Command(BaseCommand):
     def _print_totals(self, title, totals):
         self._say(f"\n{title}:")
         for key, t in sorted(totals.items()):
-            self._say(f"  {key or '(root)':<40}{t.count:>9,} files {filesizeformat(t.bytes):>10}")
+            self._say(f"  {key or '(root)':<40}{_files(t.count):>15} {filesizeformat(t.bytes):>10}")
 
     def _dry_run_summary(self, candidates):
+        if not candidates:
+            return self.style.SUCCESS(_("\nDry run: nothing would move to the trash."))
         size = filesizeformat(sum(f.size for f, _, _ in candidates))
-        return self.style.SUCCESS(f"\nDry run: {len(candidates)} files ({size}) would move to the trash. "
+        return self.style.SUCCESS(f"\nDry run: {_files(len(candidates))} ({size}) would move to the trash. "
                                   "Run again with --delete to move them (they can be restored).")
 
     def _print_moved(self, result):
+        if result.batch is None:
+            self._say(self.style.SUCCESS(_("\nNothing to move: no trash batch was made.")))
+            return
         size = filesizeformat(sum(e["size"] for e in result.done))
         for name, reason in result.skipped:
             self._say(self.style.WARNING(f"  not moved ({reason})  {name}"))
+        if not result.done:
+            self._say(self.style.WARNING(_("\nNo file could be moved (see above); the trash is unchanged.")))
+            return
         self._say(self.style.SUCCESS(
-            f"\nMoved {len(result.done)} files ({size}) into trash batch {result.batch}."
-            + (f" Undo with: manage.py cleanup_orphans --restore {result.batch}" if result.done else "")))
+            f"\nMoved {_files(len(result.done))} ({size}) into trash batch {result.batch}. "
+            f"Undo with: manage.py cleanup_orphans --restore {result.batch}"))
 

@@ -71,7 +71,7 @@ class Command(BaseCommand):
         document = ProductDocument(title=f"{name} data sheet", file=ContentFile(pdf, name=f"{sku}_datasheet.pdf"))
         document.full_clean(exclude=["product", "original_name", "content_type", "sha256"])
         # One transaction per product, opened by the service: a failure leaves no half product.
-        services.product_create(product=product, images=gallery, documents=[document])
+        services.product_create(product=product, images=gallery, documents=[document], record=False)
 
     def _ensure_admin(self):
         User = get_user_model()

@@ -1,0 +1,68 @@
+/* Focal point: a click on an image preview (or the arrow keys on it) fills the x % / y % fields.
+ * Works for every widget with data-mediadmin-focal (one delegated listener per event); the
+ * fields' names come from its data-* attributes (data-field, data-focal-x, data-focal-y), built
+ * in Python from the model field's focal_fields. The marker shows the point on both previews. */
+"use strict";
+(function () {
+  const STEP = 5; // percent per arrow key press
+
+  function inputs(widget) {
+    const file = widget.querySelector('input[type="file"]');
+    const prefix = file.name.slice(0, file.name.length - widget.dataset.field.length);
+    const form = file.form;
+    return [form.elements[prefix + widget.dataset.focalX], form.elements[prefix + widget.dataset.focalY]];
+  }
+
+  function clamp(value) {
+    return Math.max(0, Math.min(100, Math.round(value)));
+  }
+
+  function show(widget) {
+    const [x, y] = inputs(widget);
+    const set = x && y && x.value !== "" && y.value !== "";
+    for (const marker of widget.querySelectorAll(".mediadmin-focal-marker")) {
+      marker.hidden = !set;
+      if (set) {
+        marker.style.left = `${clamp(x.value)}%`;
+        marker.style.top = `${clamp(y.value)}%`;
+      }
+    }
+  }
+
+  function setPoint(widget, xValue, yValue) {
+    const [x, y] = inputs(widget);
+    if (!x || !y) return;
+    x.value = clamp(xValue);
+    y.value = clamp(yValue);
+    show(widget);
+  }
+
+  document.addEventListener("click", (event) => {
+    const frame = event.target.closest(".mediadmin-focal-frame");
+    const widget = frame && frame.closest("[data-mediadmin-focal]");
+    if (!widget) return;
+    const box = frame.querySelector("img").getBoundingClientRect();
+    setPoint(widget, ((event.clientX - box.left) / box.width) * 100, ((event.clientY - box.top) / box.height) * 100);
+  });
+
+  document.addEventListener("keydown", (event) => {
+    const frame = event.target.closest && event.target.closest(".mediadmin-focal-frame");
+    const widget = frame && frame.closest("[data-mediadmin-focal]");
+    const moves = { ArrowLeft: [-STEP, 0], ArrowRight: [STEP, 0], ArrowUp: [0, -STEP], ArrowDown: [0, STEP] };
+    if (!widget || !(event.key in moves)) return;
+    event.preventDefault();
+    const [x, y] = inputs(widget);
+    const [dx, dy] = moves[event.key];
+    setPoint(widget, (x.value === "" ? 50 : Number(x.value)) + dx, (y.value === "" ? 50 : Number(y.value)) + dy);
+  });
+
+  document.addEventListener("input", (event) => {
+    for (const widget of document.querySelectorAll("[data-mediadmin-focal]")) {
+      if (inputs(widget).includes(event.target)) show(widget);
+    }
+  });
+
+  document.addEventListener("DOMContentLoaded", () => {
+    for (const widget of document.querySelectorAll("[data-mediadmin-focal]")) show(widget);
+  });
+})();

@@ -1,0 +1,49 @@
+"""Set a focal point by clicking the preview (and with the keyboard), save, see the new crop in the changelist."""
+import io
+
+import pytest
+from django.db import transaction
+from PIL import Image
+
+from mediadmin import services
+from mediadmin.models import Product
+
+from .. import factories
+from ..test_focal_point import panorama
+from .conftest import login
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _red_share(png):
+    with Image.open(io.BytesIO(png)) as shot:
+        pixels = shot.convert("RGB").resize((16, 16)).get_flattened_data()
+        return sum(1 for r, g, b in pixels if r > 180 and g < 90) / 256
+
+
+def test_click_the_preview_then_the_changelist_shows_the_new_crop(page, live_server, admin_user, media_root,
+                                                                   screenshot):
+    upload = factories.image_upload("panorama.jpg")
+    upload.file = io.BytesIO(panorama())
+    with transaction.atomic():
+        product = services.product_save(product=Product(name="Panorama", image=upload, image_alt_text="Sky"))
+    login(page, live_server, admin_user)
+    page.goto(f"{live_server.url}/admin/mediadmin/product/")
+    thumb = page.locator("img.mediadmin-thumb").first
+    assert _red_share(thumb.screenshot()) < 0.02  # centre crop: grey sky
+    page.goto(f"{live_server.url}/admin/mediadmin/product/{product.pk}/change/")
+    image = page.locator("div.form-row.field-image .mediadmin-current img")
+    box = image.bounding_box()
+    image.click(position={"x": box["width"] * 0.92, "y": box["height"] * 0.5})
+    x, y = int(page.input_value("#id_image_focal_x")), int(page.input_value("#id_image_focal_y"))
+    assert abs(x - 92) <= 1 and abs(y - 50) <= 1  # within a pixel of the click
+    assert page.locator("div.form-row.field-image .mediadmin-focal-marker").first.is_visible()
+    page.locator("div.form-row.field-image .mediadmin-current").focus()
+    page.keyboard.press("ArrowLeft")
+    assert page.input_value("#id_image_focal_x") == str(x - 5)
+    screenshot(page.locator("fieldset:has(div.form-row.field-image)"), "focal-point")
+    page.click("input[name=_save]")
+    page.wait_for_url(f"{live_server.url}/admin/mediadmin/product/")
+    assert (Product.objects.get().image_focal_x, Product.objects.get().image_focal_y) == (x - 5, y)
+    page.reload()
+    assert _red_share(page.locator("img.mediadmin-thumb").first.screenshot()) > 0.03  # the disc, at the edge
