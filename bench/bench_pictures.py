@@ -130,9 +130,9 @@ def child_pictures(work, run):
                        PICTURES={"FILE_TYPES": ["AVIF", "WEBP"], "USE_PLACEHOLDERS": False})
     django.setup()
     from django.core.files.storage import FileSystemStorage
-    from PIL import Image
     from pictures.models import PictureField, PictureFieldFile
     from pictures.tasks import process_picture
+    from PIL import Image
 
     source = media / "products" / "bench.jpg"
     source.parent.mkdir(parents=True)
