@@ -261,8 +261,10 @@ def main():
         for process, _ in servers.values():
             process.terminate()
             process.wait()
-        shutil.rmtree(WORK, ignore_errors=True)
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    finally:
+        shutil.rmtree(WORK, ignore_errors=True)  # also when the setup failed
