@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: run test test-postgres deploy-test serve install install-dev chromium services migrate demo collectstatic check clean
+.PHONY: run test test-postgres deploy-test serve install install-dev chromium services migrate demo collectstatic check clean bench-env
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -79,6 +79,16 @@ collectstatic: install
 
 check: install
 	$(PY) manage.py check
+
+## bench-env: the benchmarks' own environment (bench/.venv-peers): dev requirements plus the peers
+## measured against (django-pictures) and numpy, pinned in bench/requirements-peers.txt
+BENCH_VENV := bench/.venv-peers
+$(BENCH_VENV)/.installed: requirements.txt requirements-dev.txt bench/requirements-peers.txt
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip --disable-pip-version-check install -q -r requirements-dev.txt -r bench/requirements-peers.txt
+	@touch $@
+
+bench-env: $(BENCH_VENV)/.installed
 
 clean:
 	rm -rf $(VENV) static/* db.sqlite3 db.sqlite3-* .pytest_cache

@@ -274,10 +274,13 @@ MEDIADMIN_FOCAL_GUESS = env_bool("MEDIADMIN_FOCAL_GUESS", default=False)
 # Public sizes rendered as <picture> by {% picture %}: the widths of their srcset and the modern
 # formats made for each width, all after commit by the thumbnail task (never in a page request).
 # "sizes" is the <img sizes> attribute: how wide the image is shown on the page's layout.
+# detail's widest is 1000, not 1200: a 12 MP (4000 px) camera JPEG is then decoded at 1/2 scale
+# once for every size; 1200 needed a full-scale decode, 3.5x the time and 1.9x the peak memory
+# of warm() (docs/performance.md, "Responsive images"). 1000 still covers the 526 px column at 1.9x DPR.
 MEDIADMIN_RESPONSIVE_SIZES = {
     "card": {"widths": [320, 480, 640], "formats": ["AVIF", "WEBP"],
              "sizes": "(min-width: 1100px) 250px, (min-width: 600px) 45vw, 100vw"},
-    "detail": {"widths": [400, 800, 1200], "formats": ["AVIF", "WEBP"],
+    "detail": {"widths": [400, 800, 1000], "formats": ["AVIF", "WEBP"],
                "sizes": "(min-width: 1100px) 526px, (min-width: 700px) 50vw, 100vw"},
     "gallery": {"widths": [160, 320], "formats": ["AVIF", "WEBP"], "sizes": "160px"},
 }
