@@ -502,3 +502,30 @@ def test_a_version_restore_is_on_the_products_file_history(admin_client, admin_u
     assert (event.user, event.product) == (admin_user, product)
     history = admin_client.get(reverse("admin:mediadmin_product_history", args=[product.pk])).content.decode()
     assert "Version restore" in history
+
+
+def test_a_version_store_that_refuses_is_a_message_not_a_500(admin_client, s3_with_trash, s3_endpoint, caplog):
+    import json
+
+    from . import s3
+
+    product = factories.product("Crate")
+    first = product.image.name
+    data = _change_data(product, image=factories.image_upload("n.jpg", color=(9, 9, 9)))
+    assert admin_client.post(_change_url(product), data).status_code == 302
+    version = FileVersion.objects.get(field_name="image")
+    name = _bucket_name()
+    s3.client(s3_endpoint).put_bucket_policy(Bucket=name, Policy=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Deny", "Principal": "*", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{name}/trash/*"}]}))
+    response = admin_client.post(_restore_url(version), follow=True)
+    assert response.status_code == 200
+    assert "refused access (403) while restoring a version" in response.content.decode()
+    product.refresh_from_db()
+    assert product.image.name != first and FileVersion.objects.filter(pk=version.pk).exists()  # nothing changed
+    assert "Storage error while restoring a version" in caplog.text
+
+
+def _bucket_name():
+    from django.core.files.storage import storages
+
+    return storages["default"].bucket_name

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from .. import permissions, selectors, services
 from ..fields import StorageWriteError
 from ..services.versions import version_field, version_storage
+from ..storage_errors import StorageUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -69,7 +70,7 @@ def _restore(request, version, row_url):
     except services.VersionUnavailable as exc:
         messages.error(request, str(exc))
         return HttpResponseRedirect(back)
-    except StorageWriteError as exc:
+    except (StorageWriteError, StorageUnavailable) as exc:
         messages.error(request, str(exc))
         return HttpResponseRedirect(back)
     except OSError as exc:

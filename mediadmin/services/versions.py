@@ -32,6 +32,7 @@ from django_cleanup import cache as cleanup_cache
 from .. import audit, filenames, filesafety, uploadlog
 from ..files import stored_fingerprint
 from ..models import FileEvent, FileVersion, ProductDocument
+from ..storage_errors import storage_errors
 from . import activity, thumbnail_jobs
 from .transactions import atomic_write
 
@@ -204,6 +205,11 @@ def version_restore(*, version, user=None):
     Raises VersionUnavailable when the row or the version's file is gone.
     """
     field, storage = version_field(version), version_storage(version)
+    with storage_errors(_("restoring a version"), storage):  # S3 refusing or unreachable: a message
+        return _restore(version, field, storage, user)
+
+
+def _restore(version, field, storage, user):
     if field is None or not storage.exists(version.name):
         raise VersionUnavailable(_("The file of version %(name)s is missing from the versions folder; "
                                    "nothing was changed.") % {"name": version})
