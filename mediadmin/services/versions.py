@@ -31,7 +31,7 @@ from django_cleanup import cache as cleanup_cache
 
 from .. import audit, filenames, filesafety, uploadlog
 from ..files import stored_fingerprint
-from ..models import FileEvent, FileVersion, ProductDocument
+from ..models import FileEvent, FileVersion, Product, ProductDocument, ProductImage
 from ..storage_errors import storage_errors
 from . import activity, thumbnail_jobs
 from .transactions import atomic_write
@@ -108,13 +108,22 @@ def note_replacement(instance):
 
 
 def _original_name(instance, field_name, old_name):
-    # A document's row names the client's file; by now the form may have overwritten it.
-    if isinstance(instance, ProductDocument) and field_name == "file":
-        stored = ProductDocument._base_manager.filter(pk=instance.pk, file=old_name)
-        found = stored.values_list("original_name", flat=True).first()
+    # The row names the client's file (a document's original_name, a gallery image's field-kept
+    # one, a product's document name); by now the form may have overwritten it: read the stored row.
+    column = _ORIGINAL_NAME_COLUMNS.get((type(instance), field_name))
+    if column:
+        stored = type(instance)._base_manager.filter(pk=instance.pk, **{field_name: old_name})
+        found = stored.values_list(column, flat=True).first()
         if found:
             return found
-    return filenames.basename(old_name)
+    return filenames.unsuffixed_name(old_name) or filenames.basename(old_name)
+
+
+_ORIGINAL_NAME_COLUMNS = {
+    (ProductDocument, "file"): "original_name",
+    (ProductImage, "image"): "original_name",
+    (Product, "document"): "document_original_name",
+}
 
 
 def _user_id(instance):
@@ -258,7 +267,9 @@ def _set_current(instance, field, name, version):
             setattr(instance, field.hash_field, version.sha256)
     if isinstance(instance, ProductDocument) and field.name == "file":
         instance.size, instance.sha256, instance.content_type = version.size, version.sha256, version.mime_type
-        instance.original_name = version.original_name or instance.original_name
+    column = _ORIGINAL_NAME_COLUMNS.get((type(instance), field.name))
+    if column and version.original_name:
+        setattr(instance, column, version.original_name)
 
 
 def _delete_files(storage, names):
