@@ -100,3 +100,33 @@ def test_a_move_in_chunks_rechecks_each_file_and_keeps_one_referenced_meanwhile(
     trash = audit.trash_for(default_storage, "default")
     in_trash = [n for n in iter_folder(trash.storage, trash.folder(result.batch)) if "orphan-" in n]
     assert len(in_trash) == 4 and not [n for n in in_trash if "orphan-3" in n]  # its copy left the trash again
+
+
+def test_a_storage_failing_mid_chunk_loses_nothing_and_leaves_no_stray_copy(media_root, monkeypatch):
+    from botocore.exceptions import EndpointConnectionError
+
+    from mediadmin.storage_errors import StorageUnavailable
+
+    names = [store(default_storage, f"product_images/orphan-{i}.jpg") for i in range(4)]
+    report = audit.audit()
+    deleted = []
+    storage = audit.storage_for("default")
+    real_delete = storage.delete
+
+    def delete_twice_then_fail(name):
+        if name in names:
+            if len(deleted) == 2:
+                raise EndpointConnectionError(endpoint_url="http://127.0.0.1:9")
+            deleted.append(name)
+        real_delete(name)
+
+    monkeypatch.setattr(storage, "delete", delete_twice_then_fail)
+    with pytest.raises(StorageUnavailable):
+        trash_service.quarantine_orphans(report, older_than=0)
+    monkeypatch.undo()
+    trash = audit.trash_for(default_storage, "default")
+    (batch,) = [b.id for b in audit.batches(trash)]
+    in_manifest = [e["name"] for e in trash_service.read_manifest(trash, batch)["entries"]]
+    copies = [n for n in iter_folder(trash.storage, trash.folder(batch)) if "orphan-" in n]
+    assert sorted(in_manifest) == sorted(deleted) and len(copies) == 2  # the moved ones, nothing stray
+    assert all((media_root / name).exists() for name in set(names) - set(deleted))

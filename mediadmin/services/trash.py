@@ -125,15 +125,30 @@ def _move_chunk(storage, trash, result, chunk):
     if needed is None:
         return
     copied = []
-    for candidate in chunk:
-        name = candidate[0].name
-        entry, reason = (None, "referenced") if name in needed else _guarded(
-            _copy_one, name, storage, trash, result.batch, *candidate)
-        if entry:
-            copied.append((candidate, entry))
-        else:
-            result.skipped.append((name, reason))
-    _delete_originals(storage, trash, result, copied)
+    try:
+        for candidate in chunk:
+            name = candidate[0].name
+            entry, reason = (None, "referenced") if name in needed else _guarded(
+                _copy_one, name, storage, trash, result.batch, *candidate)
+            if entry:
+                copied.append((candidate, entry))
+            else:
+                result.skipped.append((name, reason))
+        _delete_originals(storage, trash, result, copied)
+    except BaseException:  # the batch stops (storage-wide error): copies whose original stays leave the trash
+        done = {id(entry) for entry in result.done}
+        _drop_copies(storage, trash, [entry for _candidate, entry in copied if id(entry) not in done])
+        raise
+
+
+def _drop_copies(storage, trash, entries):
+    # Only where the original is surely still there: one whose delete failed half-way keeps its copy.
+    for entry in entries:
+        try:
+            if storage.exists(entry["name"]):
+                trash.storage.delete(entry["trash_name"])
+        except Exception:  # the storage is failing: a stray copy, never a lost file
+            logger.warning("Could not remove the copy %s from the trash", entry["trash_name"], exc_info=True)
 
 
 def _delete_originals(storage, trash, result, copied):
