@@ -20,6 +20,7 @@ import argparse
 import collections
 import io
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -166,7 +167,7 @@ def main():
     # CaptureQueriesContext reads Django's query log, which keeps 9,000 queries: unbounded here.
     connection.queries_log = collections.deque()
     print(f"SQLite, local disk, thumbnails {'made' if args.thumbnails else 'not made'} "
-          f"({len(settings.MEDIADMIN_THUMBNAIL_SIZES)} sizes per image); work folder {WORK}")
+          f"({len(settings.MEDIADMIN_THUMBNAIL_SIZES)} sizes per image); work folder {WORK} (removed at the end)")
     main_results = run("main", args.products, args.files, args.thumbnails)
     report("Main run", args.products, args.files, main_results)
     print("Scaling check (queries of the recoverable delete; plain for comparison):")
@@ -181,4 +182,7 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    finally:
+        shutil.rmtree(WORK, ignore_errors=True)  # about 80 MB for the default run
