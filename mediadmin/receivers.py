@@ -12,8 +12,13 @@ from .services.thumbnail_jobs import image_fields
 
 
 def keep_shared_file(sender, file, **kwargs):
-    """Before django-cleanup removes a file, keep it if another row or field still uses it."""
-    audit.keep_shared_file(file)
+    """Before django-cleanup removes a file, keep it if another row or field still uses it.
+
+    A recoverably deleted row's file is left to its move to the trash, which checks all of
+    them at once (one query per file field, not one per file) right before they move.
+    """
+    if not recovery.is_held(file):
+        audit.keep_shared_file(file)
 
 
 def note_replacement(sender, instance, raw=False, **kwargs):
@@ -31,6 +36,8 @@ def keep_version(sender, file, instance=None, updated=False, field_name=None, **
 def delete_thumbnails(sender, file, **kwargs):
     """Before django-cleanup removes a file, drop its sorl thumbnails and key-value entries."""
     if not file.name:  # kept by keep_shared_file: its thumbnails stay too
+        return
+    if recovery.is_held(file):  # going to the trash: its move drops them, for all its files at once
         return
     thumbnails.delete_thumbnails(file)
 
@@ -66,7 +73,7 @@ def connect():
     cleanup_pre_delete.connect(keep_shared_file, dispatch_uid="mediadmin_keep_shared_file")
     cleanup_pre_delete.connect(keep_version, dispatch_uid="mediadmin_keep_version")
     cleanup_pre_delete.connect(delete_thumbnails, dispatch_uid="mediadmin_delete_thumbnails")
-    # After delete_thumbnails: a file going to the trash loses its thumbnails, made again on recovery.
+    # A file going to the trash loses its thumbnails (dropped by its move), made again on recovery.
     cleanup_pre_delete.connect(keep_trashed_file, dispatch_uid="mediadmin_keep_trashed_file")
     setting_changed.connect(settings_changed, dispatch_uid="mediadmin_thumbnail_settings")
     for model in apps.get_app_config("mediadmin").get_models():

@@ -12,7 +12,15 @@ from django.core.files.storage import storages
 from django.utils.translation import gettext_lazy as _
 
 from ..storage_errors import StorageUnavailable, storage_errors
-from .references import RowRef, file_fields, is_referenced, keep_shared_file, storage_key, where_used
+from .references import (
+    RowRef,
+    file_fields,
+    is_referenced,
+    keep_shared_file,
+    referenced_names,
+    storage_key,
+    where_used,
+)
 from .safety import REFUSAL_HINT, nested_prefixes, parse_age, public_trash, root_problem
 from .scan import Report, scan
 from .trash import BatchRefused, UnknownBatch, batches, check_batch_id, recently_restored, trash_alias, trash_for
@@ -23,7 +31,7 @@ VERSIONS_PREFIX = ".versions/"
 
 __all__ = [
     "BatchRefused", "RowRef", "Report", "StorageUnavailable", "UnsafeRoot", "audit", "audited_aliases",
-    "batches", "check_batch_id", "file_fields", "is_referenced", "keep_shared_file", "orphan_grace",
+    "batches", "check_batch_id", "file_fields", "is_referenced", "keep_shared_file", "referenced_names", "orphan_grace",
     "parse_age", "public_trash", "recently_restored", "root_problem", "storage_for", "storage_key", "trash_for",
     "trash_retention", "UnknownBatch", "VERSIONS_PREFIX", "where_used",
 ]

@@ -91,6 +91,11 @@ def _key(field_file):
     return (audit.storage_key(field_file.storage), field_file.name)
 
 
+def is_held(field_file) -> bool:
+    """True while a recoverably deleted row's file waits for its move to the trash (after commit)."""
+    return bool(field_file.name) and _key(field_file) in _held
+
+
 def keep_held_file(field_file) -> bool:
     """django-cleanup glue: keep a file whose row is being deleted recoverably (it goes to the trash)."""
     if not field_file.name or _key(field_file) not in _held:
@@ -176,21 +181,36 @@ def storage_alias(storage) -> str | None:
 
 
 def _move_to_trash(files, keys):
-    """After commit: one trash batch per storage for the deleted rows' files; shared files stay."""
+    """After commit: one trash batch per storage for the deleted rows' files; shared files stay.
+
+    Bounded per call, not per file: the shared-file check, the thumbnails' drop and the
+    move's re-checks each read or write all the files of a storage at once.
+    """
     try:
         by_alias = {}
-        for _row, _name, field_file in files:
-            by_alias.setdefault(storage_alias(field_file.storage), set()).add(field_file.name)
-        for alias, names in by_alias.items():
-            _quarantine(alias, sorted(names))
+        for row, name, field_file in files:
+            by_alias.setdefault(storage_alias(field_file.storage), {})[field_file.name] = (row, name, field_file)
+        for alias, named in by_alias.items():
+            _trash_unshared(alias, named)
     except Exception:  # the rows are gone already; the files stay where they are (the audit lists them)
         logger.exception("Could not move the files of deleted rows to the trash")
     finally:
         _held.difference_update(keys)
 
 
-def _quarantine(alias, names):
+def _trash_unshared(alias, named):
+    """Keep the files another row references (django-cleanup's guard, in bulk); move the others, thumbnails dropped."""
     storage = audit.storage_for(alias)
+    shared = audit.referenced_names(storage, named)
+    for name in sorted(shared):
+        logger.info("Kept %s: another row still references it", name)
+    thumbnails.delete_thumbnails_many([
+        field_file for name, (row, field_name, field_file) in named.items()
+        if name not in shared and isinstance(row._meta.get_field(field_name), models.ImageField)])
+    _quarantine(storage, alias, sorted(set(named) - shared))
+
+
+def _quarantine(storage, alias, names):
     candidates = []
     for name in names:
         if storage.exists(name):

@@ -19,7 +19,7 @@ from django.core.files.storage import FileSystemStorage
 from django.utils.translation import gettext as _
 
 from ..audit import orphan_grace, storage_for, thumbs
-from ..audit.references import is_referenced
+from ..audit.references import referenced_names
 from ..audit.trash import batch_ids, batches, checked_manifest, iter_folder, read_manifest, recently_restored, trash_for
 from ..files import stored_fingerprint
 from ..storage_errors import is_storage_wide, storage_errors
@@ -59,10 +59,19 @@ class MoveResult:
                 "skipped": [{"name": n, "reason": r} for n, r in self.skipped]}
 
 
-def _still_needed(storage, name, kind, source):
-    if kind == "thumbnail":
-        return is_referenced(storage, source) if source else thumbs.is_known(name)
-    return is_referenced(storage, name)
+# Files per step of a move: each step re-checks its files against the database with one query
+# per file field (not one per file), before the copy and again right before the originals go.
+CHUNK = 100
+
+
+def _needed(storage, candidates):
+    """Names of the candidates that rows still need: files and thumbnails' sources referenced, in bulk.
+
+    A thumbnail without a known source is needed while sorl's key-value store records it.
+    """
+    checked = {stored.name: (source if kind == "thumbnail" else stored.name) for stored, kind, source in candidates}
+    referenced = referenced_names(storage, [ref for ref in checked.values() if ref])
+    return {name for name, ref in checked.items() if (ref in referenced if ref else thumbs.is_known(name))}
 
 
 def _changed(storage, stored):
@@ -74,10 +83,8 @@ def _changed(storage, stored):
     return abs(mtime - stored.mtime) > 1.0  # S3's HEAD has whole seconds, its listing milliseconds
 
 
-def _move_one(storage, trash, batch, stored, kind, source):
-    """Copy, verify, re-check the database, then delete the original; the entry or a reason."""
-    if _still_needed(storage, stored.name, kind, source):
-        return None, "referenced"
+def _copy_one(storage, trash, batch, stored, kind, source):
+    """Copy and verify one file into the batch (the original stays); the entry or a reason."""
     if not storage.exists(stored.name) or _changed(storage, stored):
         return None, "changed-or-gone"
     checksum = sha256_of(storage, stored.name)
@@ -85,24 +92,99 @@ def _move_one(storage, trash, batch, stored, kind, source):
     if trash.storage.size(saved) != storage.size(stored.name):
         trash.storage.delete(saved)
         return None, "copy-failed"
-    if _still_needed(storage, stored.name, kind, source):  # a row may have appeared meanwhile
-        trash.storage.delete(saved)
-        return None, "referenced"
-    storage.delete(stored.name)
-    sorl_adapter.drop_entries(stored.name, storage)
     return {"name": stored.name, "trash_name": saved, "size": stored.size, "mtime": stored.mtime,
             "sha256": checksum, "kind": kind, "source": source}, None
 
 
-def _try_move(storage, trash, batch, candidate):
-    stored, kind, source = candidate
+def _guarded(step, name, *args):
+    """Run one file's step; a storage-wide error stops the batch, any other one skips just that file."""
     try:
-        return _move_one(storage, trash, batch, stored, kind, source)
+        return step(*args)
     except Exception as exc:
         if is_storage_wide(exc):  # every other file would fail the same way: stop the batch
             raise
-        logger.warning("Could not move %s to the trash", stored.name, exc_info=True)
+        logger.warning("Could not move %s to the trash", name, exc_info=True)
         return None, f"error: {exc}"  # one unreadable file must not stop the batch
+
+
+def _checked_needs(storage, candidates, result):
+    """_needed(), or None (every candidate skipped with the reason) when the database cannot say."""
+    try:
+        return _needed(storage, candidates)
+    except Exception as exc:
+        if is_storage_wide(exc):
+            raise
+        logger.warning("Could not check %d files against the database", len(candidates), exc_info=True)
+        result.skipped.extend((stored.name, f"error: {exc}") for stored, _kind, _source in candidates)
+        return None
+
+
+def _move_chunk(storage, trash, result, chunk):
+    """Re-check, copy and verify, re-check again, then delete the originals of one chunk of candidates."""
+    needed = _checked_needs(storage, chunk, result)
+    if needed is None:
+        return
+    copied = []
+    try:
+        for candidate in chunk:
+            name = candidate[0].name
+            entry, reason = (None, "referenced") if name in needed else _guarded(
+                _copy_one, name, storage, trash, result.batch, *candidate)
+            if entry:
+                copied.append((candidate, entry))
+            else:
+                result.skipped.append((name, reason))
+        _delete_originals(storage, trash, result, copied)
+    except BaseException:  # the batch stops (storage-wide error): copies whose original stays leave the trash
+        done = {id(entry) for entry in result.done}
+        _drop_copies(storage, trash, [entry for _candidate, entry in copied if id(entry) not in done])
+        raise
+
+
+def _drop_copies(storage, trash, entries):
+    # Only where the original is surely still there: one whose delete failed half-way keeps its copy.
+    for entry in entries:
+        try:
+            if storage.exists(entry["name"]):
+                trash.storage.delete(entry["trash_name"])
+        except Exception:  # the storage is failing: a stray copy, never a lost file
+            logger.warning("Could not remove the copy %s from the trash", entry["trash_name"], exc_info=True)
+
+
+def _delete_originals(storage, trash, result, copied):
+    # A row may have appeared while the files were copied: checked again right before the originals go.
+    needed = _checked_needs(storage, [candidate for candidate, _entry in copied], result)
+    if needed is None:
+        for _candidate, entry in copied:
+            trash.storage.delete(entry["trash_name"])
+        return
+    moved = []
+    for _candidate, entry in copied:
+        name = entry["name"]
+        if name in needed:
+            trash.storage.delete(entry["trash_name"])
+            result.skipped.append((name, "referenced"))
+            continue
+        done, reason = _guarded(_delete_original, name, storage, entry)
+        if done or _gone(storage, name):  # deleted despite the error: its copy is its only one
+            result.done.append(entry)
+            moved.append(name)
+        else:
+            trash.storage.delete(entry["trash_name"])
+            result.skipped.append((name, reason))
+    sorl_adapter.drop_entries_many(moved, storage)
+
+
+def _delete_original(storage, entry):
+    storage.delete(entry["name"])
+    return entry, None
+
+
+def _gone(storage, name):
+    try:
+        return not storage.exists(name)
+    except Exception:
+        return True  # unknown: its copy stays in the batch (a restore finds the name taken, nothing lost)
 
 
 def quarantine(storage, candidates, *, alias="default", trash=None, progress=None):
@@ -113,14 +195,10 @@ def quarantine(storage, candidates, *, alias="default", trash=None, progress=Non
     result = MoveResult(new_batch_id())
     with storage_errors(_("moving files to the trash"), trash.storage):
         try:
-            for index, candidate in enumerate(candidates, 1):
-                entry, reason = _try_move(storage, trash, result.batch, candidate)
-                if entry:
-                    result.done.append(entry)
-                else:
-                    result.skipped.append((candidate[0].name, reason))
+            for start in range(0, len(candidates), CHUNK):
+                _move_chunk(storage, trash, result, candidates[start:start + CHUNK])
                 if progress:
-                    progress(index)
+                    progress(min(start + CHUNK, len(candidates)))
         finally:
             if result.done:
                 write_manifest(trash, result.batch, {"batch": result.batch, "created": time.time(),

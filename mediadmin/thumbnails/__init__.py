@@ -22,6 +22,7 @@ from .prefetching import prefetch, prefetch_objects
 from .scheduling import (
     Regeneration,
     delete_thumbnails,
+    delete_thumbnails_many,
     regenerate,
     regenerate_later,
     schedule,
@@ -32,8 +33,8 @@ from .sizes import size_names, size_spec, thumbnail_file, variant_names
 from .sorl_adapter import clear_names
 
 __all__ = [
-    "PLACEHOLDER", "Picture", "Regeneration", "clear_names", "delete_thumbnails", "known", "missing_sizes",
-    "picture", "placeholder_url", "prefetch", "prefetch_objects", "regenerate", "regenerate_later", "schedule",
-    "size_names", "size_spec", "source_signature", "thumbnail", "thumbnail_file", "thumbnail_of", "thumbnail_url",
-    "variant_names", "warm", "warm_stored",
+    "PLACEHOLDER", "Picture", "Regeneration", "clear_names", "delete_thumbnails", "delete_thumbnails_many", "known",
+    "missing_sizes", "picture", "placeholder_url", "prefetch", "prefetch_objects", "regenerate", "regenerate_later",
+    "schedule", "size_names", "size_spec", "source_signature", "thumbnail", "thumbnail_file", "thumbnail_of",
+    "thumbnail_url", "variant_names", "warm", "warm_stored",
 ]

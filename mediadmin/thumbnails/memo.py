@@ -52,6 +52,11 @@ def clear_failure(field_file):
     cache.delete(_failed_key(field_file))
 
 
+def clear_failures(field_files):
+    """clear_failure() of many images, in one cache call."""
+    cache.delete_many([_failed_key(field_file) for field_file in field_files])
+
+
 def _failed_key(field_file):
     return FAILED_PREFIX + sorl_adapter.source_key(field_file)
 

@@ -139,3 +139,15 @@ def delete_thumbnails(field_file):
         sorl_adapter.delete_thumbnails(field_file)
     except Exception:
         logger.warning("Could not delete thumbnails of %r", field_file.name, exc_info=True)
+
+
+def delete_thumbnails_many(field_files):
+    """delete_thumbnails() of many images at once: a bounded number of queries, not a few per size and image."""
+    field_files = [field_file for field_file in field_files if field_file and field_file.name]
+    for field_file in field_files:
+        prefetching.discard(field_file)
+    memo.clear_failures(field_files)
+    try:
+        sorl_adapter.delete_thumbnails_many(field_files)
+    except Exception:
+        logger.warning("Could not delete the thumbnails of %d images", len(field_files), exc_info=True)
