@@ -33,9 +33,10 @@ def scenario(storage):
     twin.save()
     ghost = factories.product("Ghost")
     storage.delete(ghost.image.name)
-    orphans = [store(storage, "product_images/left-over.jpg", b"x" * 1234),
+    left_over = factories.image_bytes(size=(96, 64))  # a real image: the audit page previews it
+    orphans = [store(storage, "product_images/left-over.jpg", left_over),
                store(storage, "documents/old/forgotten.pdf", b"%PDF-1.4 y" * 10)]
-    return {"chair": chair, "twin": twin, "ghost": ghost, "orphans": orphans}
+    return {"chair": chair, "twin": twin, "ghost": ghost, "orphans": orphans, "left_over_size": len(left_over)}
 
 
 def plain(name):
