@@ -11,6 +11,7 @@ import logging
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -136,3 +137,23 @@ class SafeImageField(_SafeFileMixin, models.ImageField):
         content = ContentFile(clean.data, name=f"image.{clean.info.extension}")
         content.content_type = clean.info.content_type
         return content, clean.info.extension
+
+
+def focal_point_fields():
+    """The (x, y) fields of an image's focal point, in percent; both empty: the centre (SafeImageField focal_fields)."""
+    across = models.PositiveSmallIntegerField(
+        _("focal point, across (%)"), null=True, blank=True, validators=[MaxValueValidator(100)],
+        help_text=_("Click the preview to set it. Cropped thumbnails keep this point in view; empty: the centre."),
+    )
+    down = models.PositiveSmallIntegerField(
+        _("focal point, down (%)"), null=True, blank=True, validators=[MaxValueValidator(100)],
+    )
+    return across, down
+
+
+def decorative_field(verbose_name):
+    """The mark of an image that carries no alt text on purpose (mediadmin/alt_text.py)."""
+    return models.BooleanField(
+        verbose_name, default=False,
+        help_text=_("Tick when the image adds nothing the page does not already say: it gets no alt text on purpose."),
+    )

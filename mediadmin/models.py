@@ -1,7 +1,6 @@
 """Products and the files attached to them."""
 import reversion
 from django.conf import settings
-from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -10,7 +9,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from . import filenames
-from .fields import SafeFileField, SafeImageField
+from .fields import SafeFileField, SafeImageField, decorative_field, focal_point_fields
 from .storages import private_storage
 
 
@@ -29,21 +28,12 @@ class Product(models.Model):
     description = models.TextField(_("description"), blank=True, default="")
     image = SafeImageField(_("main image"), upload_to="product_images/", blank=True, db_index=True,
                            focal_fields=("image_focal_x", "image_focal_y"))
-    image_focal_x = models.PositiveSmallIntegerField(
-        _("focal point, across (%)"), null=True, blank=True, validators=[MaxValueValidator(100)],
-        help_text=_("Click the preview to set it. Cropped thumbnails keep this point in view; empty: the centre."),
-    )
-    image_focal_y = models.PositiveSmallIntegerField(
-        _("focal point, down (%)"), null=True, blank=True, validators=[MaxValueValidator(100)],
-    )
+    image_focal_x, image_focal_y = focal_point_fields()
     image_alt_text = models.CharField(
         _("alt text of the main image"), max_length=250, blank=True, default="",
         help_text=_("What the image shows, for people who cannot see it (screen readers, slow connections)."),
     )
-    image_decorative = models.BooleanField(
-        _("main image is decorative"), default=False,
-        help_text=_("Tick when the image adds nothing the page does not already say: it gets no alt text on purpose."),
-    )
+    image_decorative = decorative_field(_("main image is decorative"))
     document = SafeFileField(
         _("document"), upload_to="product_docs/", blank=True, storage=private_storage, db_index=True,
         help_text=_("Public; downloaded as an attachment through the document view."),
@@ -119,21 +109,12 @@ class ProductImage(models.Model):
     )
     original_name = models.CharField(_("original file name"), max_length=255, blank=True, default="",
                                      editable=False)
-    focal_x = models.PositiveSmallIntegerField(
-        _("focal point, across (%)"), null=True, blank=True, validators=[MaxValueValidator(100)],
-        help_text=_("Click the preview to set it. Cropped thumbnails keep this point in view; empty: the centre."),
-    )
-    focal_y = models.PositiveSmallIntegerField(
-        _("focal point, down (%)"), null=True, blank=True, validators=[MaxValueValidator(100)],
-    )
+    focal_x, focal_y = focal_point_fields()
     alt_text = models.CharField(
         _("alt text"), max_length=250, blank=True, default="",
         help_text=_("What the image shows, for people who cannot see it."),
     )
-    decorative = models.BooleanField(
-        _("decorative"), default=False,
-        help_text=_("Tick when the image adds nothing the page does not already say: it gets no alt text on purpose."),
-    )
+    decorative = decorative_field(_("decorative"))
     position = models.PositiveIntegerField(_("position"), default=0, db_index=True)
     width = models.PositiveIntegerField(_("width"), null=True, blank=True, editable=False)
     height = models.PositiveIntegerField(_("height"), null=True, blank=True, editable=False)
