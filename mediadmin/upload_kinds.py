@@ -76,8 +76,9 @@ KINDS = {
     ),
     IMAGES: UploadKind(
         name=IMAGES, model=ProductImage, file_field="image", limit_setting="MEDIADMIN_MAX_IMAGE_BYTES",
-        inline_fields=("image", "alt_text", "decorative", "position", "dimensions"),
-        row_keys=("id", "kind", "name", "size", "dimensions", "position", "alt_text", "decorative", "thumbnail_url",
+        inline_fields=("image", "alt_text", "decorative", "position", "dimensions", "focal_x", "focal_y"),
+        row_keys=("id", "kind", "name", "size", "dimensions", "position", "alt_text", "decorative", "focal_x",
+                  "focal_y", "thumbnail_url",
                   "change_url"),
         order_field="position",
     ),

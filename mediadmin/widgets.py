@@ -3,6 +3,9 @@ from django.contrib.admin.widgets import AdminFileWidget, AdminIntegerFieldWidge
 
 from . import thumbnails, upload_kinds
 
+# The uncropped size a focal point is picked on when the preview itself is a square crop.
+FOCAL_SIZE = "admin_preview"
+
 
 class ImagePreviewWidget(AdminFileWidget):
     """Clearable file input showing the stored image's thumbnail and a client-side preview."""
@@ -27,8 +30,17 @@ class ImagePreviewWidget(AdminFileWidget):
                    if self.focal_fields else None),
             size_name=self.size_name,
             thumbnail_url=thumbnails.thumbnail_url(stored, self.size_name) if stored else None,
+            focal_url=self._uncropped_url(stored) if self.focal_fields and stored else None,
         )
         return context
+
+    def _uncropped_url(self, stored):
+        # A click maps to the source only on an uncropped picture: the preview size itself, or
+        # (for the gallery's small square crops) FOCAL_SIZE when already made; never made here.
+        if not thumbnails.size_spec(self.size_name)[1].get("crop"):
+            return thumbnails.thumbnail_url(stored, self.size_name)
+        made = thumbnails.known(stored, FOCAL_SIZE)
+        return made.url if made else None
 
     class Media:
         css = {"all": ["mediadmin/css/admin.css"]}

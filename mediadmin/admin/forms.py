@@ -101,7 +101,9 @@ class GalleryRowForm(forms.ModelForm):
     order_field = upload_kinds.KINDS[upload_kinds.IMAGES].order_field
 
     class Meta:
-        widgets = {upload_kinds.KINDS[upload_kinds.IMAGES].order_field: GalleryOrderWidget}
+        widgets = {upload_kinds.KINDS[upload_kinds.IMAGES].order_field: GalleryOrderWidget,
+                   # Filled by a click on the row's preview (focal-point.js) or its arrow keys.
+                   "focal_x": forms.HiddenInput, "focal_y": forms.HiddenInput}
 
     def __init__(self, *args, **kwargs):
         """Tell the order widget which row it belongs to (its buttons name it)."""

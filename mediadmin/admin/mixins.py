@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import audit, permissions, selectors, thumbnails, uploadlog
 from ..fields import StorageWriteError
-from ..widgets import ImagePreviewWidget
+from ..widgets import FOCAL_SIZE, ImagePreviewWidget
 
 # Django admin hooks used here and why. Documented hooks wherever one exists: get_form and
 # InlineModelAdmin.get_formset (the preview widget), add_view and change_view (storage errors),
@@ -75,7 +75,10 @@ class ImagePreviewAdminMixin:
             for field in formset.model._meta.concrete_fields:
                 if isinstance(field, models.ImageField):
                     files = [getattr(form.instance, field.name) for form in formset.initial_forms]
-                    thumbnails.prefetch(files, [inline.preview_size(field.name)])
+                    sizes = [inline.preview_size(field.name)]
+                    if inline.focal_fields_of(field):
+                        sizes.append(FOCAL_SIZE)  # the uncropped picture a focal point is picked on
+                    thumbnails.prefetch(files, sizes)
         return super().get_inline_formsets(request, formsets, inline_instances, obj)
 
 

@@ -42,6 +42,7 @@ def _row_json(obj):
     return {"id": obj.pk, "kind": "image", "name": obj.display_name,
             "size": dimensions, "dimensions": dimensions, "position": obj.position, "alt_text": obj.alt_text,
             "decorative": str(_("Yes") if obj.decorative else _("No")),
+            "focal_x": obj.focal_x, "focal_y": obj.focal_y,
             "thumbnail_url": thumbnails.thumbnail_url(obj.image, "admin_inline"),
             "change_url": reverse("admin:mediadmin_productimage_change", args=[obj.pk])}
 

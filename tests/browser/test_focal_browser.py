@@ -47,3 +47,29 @@ def test_click_the_preview_then_the_changelist_shows_the_new_crop(page, live_ser
     assert (Product.objects.get().image_focal_x, Product.objects.get().image_focal_y) == (x - 5, y)
     page.reload()
     assert _red_share(page.locator("img.mediadmin-thumb").first.screenshot()) > 0.03  # the disc, at the edge
+
+
+def test_click_a_gallery_rows_preview_then_its_crops_follow(page, live_server, admin_user, media_root):
+    from mediadmin import thumbnails
+    from mediadmin.models import ProductImage
+
+    product = factories.product("Lamp", image_alt_text="A lamp")
+    upload = factories.image_upload("panorama.jpg")
+    upload.file = io.BytesIO(panorama())
+    with transaction.atomic():
+        image = services.gallery_image_save(image=ProductImage(product=product, image=upload, alt_text="Sky"))
+    login(page, live_server, admin_user)
+    page.goto(f"{live_server.url}/admin/mediadmin/product/{product.pk}/change/")
+    frame = page.locator("#images-group tr.has_original .mediadmin-focal-frame img").first
+    box = frame.bounding_box()
+    assert box["width"] > 2 * box["height"]  # the whole panorama, not the square crop
+    frame.click(position={"x": box["width"] * 0.92, "y": box["height"] * 0.5})
+    x = int(page.input_value("#id_images-0-focal_x"))
+    assert abs(x - 92) <= 2 and page.locator("#images-group .mediadmin-focal-marker").first.is_visible()
+    page.click("input[name=_continue]")
+    page.wait_for_load_state()
+    image.refresh_from_db()
+    assert abs(image.focal_x - 92) <= 2 and image.focal_y is not None
+    with Image.open(media_root / thumbnails.known(image.image, "gallery").name) as thumb:
+        pixels = thumb.convert("RGB").resize((16, 16)).get_flattened_data()
+        assert sum(1 for r, g, b in pixels if r > 180 and g < 90) >= 12  # the red disc is in the square
