@@ -164,13 +164,26 @@ STORAGES = {
 # documents under private/ (pre-signed, short-lived URLs handed out by the
 # download view only). Overwrite is always off.
 MEDIADMIN_S3_BUCKET = os.environ.get("MEDIADMIN_S3_BUCKET", "")
+# Seconds to connect and to wait for an answer, and attempts per request: botocore's defaults
+# (60 s, 60 s, several retries) would keep a page or a command waiting minutes on a hung endpoint
+# before storage_errors.py can say so.
+MEDIADMIN_S3_CONNECT_TIMEOUT = float(os.environ.get("MEDIADMIN_S3_CONNECT_TIMEOUT", 5))
+MEDIADMIN_S3_READ_TIMEOUT = float(os.environ.get("MEDIADMIN_S3_READ_TIMEOUT", 30))
+MEDIADMIN_S3_MAX_ATTEMPTS = int(os.environ.get("MEDIADMIN_S3_MAX_ATTEMPTS", 3))
 if MEDIADMIN_S3_BUCKET:
+    from botocore.config import Config as _BotoConfig
+
     _S3 = {
         "bucket_name": MEDIADMIN_S3_BUCKET,
         "region_name": os.environ.get("MEDIADMIN_S3_REGION") or None,
         "endpoint_url": os.environ.get("MEDIADMIN_S3_ENDPOINT_URL") or None,
         "file_overwrite": False, "signature_version": "s3v4",
         "default_acl": None,
+        # django-storages' own Config (signature, path style) plus bounded waits.
+        "client_config": _BotoConfig(
+            signature_version="s3v4", s3={"addressing_style": None},
+            connect_timeout=MEDIADMIN_S3_CONNECT_TIMEOUT, read_timeout=MEDIADMIN_S3_READ_TIMEOUT,
+            retries={"max_attempts": MEDIADMIN_S3_MAX_ATTEMPTS, "mode": "standard"}),
     }
     STORAGES["default"] = {"BACKEND": "mediadmin.storages_s3.MediaS3Storage", "OPTIONS": {
         **_S3, "location": "media", "querystring_auth": False,

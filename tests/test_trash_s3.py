@@ -70,8 +70,10 @@ def _sha(storage, name):
 def _settings_with(env):
     """The trash settings settings.py builds in a fresh process for these variables."""
     code = ("import json; from mediadmin import settings as s; "
+            "config = lambda c: {'connect_timeout': c.connect_timeout, 'read_timeout': c.read_timeout, "
+            "'retries': c.retries, 'signature_version': c.signature_version}; "
             "print(json.dumps({'trash': s.STORAGES.get('trash'), 'alias': s.MEDIADMIN_TRASH_STORAGE, "
-            "'prefix': s.MEDIADMIN_TRASH_PREFIX}))")
+            "'prefix': s.MEDIADMIN_TRASH_PREFIX, 'storages': s.STORAGES}, default=config))")
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "MEDIADMIN_"))}
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**clean, **env},
                             capture_output=True, text=True, check=True)
@@ -90,6 +92,16 @@ def test_settings_put_the_s3_trash_in_its_own_signed_storage_at_trash():
                                                                                       "querystring_auth": True}
     local = _settings_with({})
     assert (local["trash"], local["alias"], local["prefix"]) == (None, None, ".trash/")  # local disk unchanged
+
+
+def test_every_s3_storage_waits_a_bounded_time():
+    """botocore's defaults (60 s connect, 60 s read, retries) would hold a page minutes on a hung endpoint."""
+    built = _settings_with({"MEDIADMIN_S3_BUCKET": "shop-media", "MEDIADMIN_S3_READ_TIMEOUT": "12"})
+    for alias in ("default", "private", "trash"):
+        config = built["storages"][alias]["OPTIONS"]["client_config"]
+        assert (config["connect_timeout"], config["read_timeout"]) == (5.0, 12.0), alias
+        assert config["retries"] == {"max_attempts": 3, "mode": "standard"}
+        assert config["signature_version"] == "s3v4"
 
 
 def test_both_storages_trash_go_under_trash_without_colliding_and_restore_byte_for_byte(s3_storage):
