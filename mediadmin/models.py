@@ -140,8 +140,7 @@ class ProductImage(models.Model):
     @property
     def display_name(self):
         """The file's name for people: the client's original name, else the stored one without its random part."""
-        return (self.original_name or filenames.unsuffixed_name(self.image.name)
-                or filenames.basename(self.image.name))
+        return original_file_name(self, "image")
 
     @property
     def alt(self):
@@ -296,3 +295,18 @@ class FileEvent(models.Model):
 reversion.register(Product, follow=("images", "documents"))
 reversion.register(ProductImage)
 reversion.register(ProductDocument)
+
+# The column keeping the client's file name of each file field (the stored name is server-made).
+ORIGINAL_NAME_FIELDS = {
+    (ProductDocument, "file"): "original_name",
+    (ProductImage, "image"): "original_name",
+    (Product, "document"): "document_original_name",
+}
+
+
+def original_file_name(row, field_name):
+    """The name people know a row's file by: the client's, else the stored one without its random part."""
+    column = ORIGINAL_NAME_FIELDS.get((type(row), field_name))
+    stored = getattr(row, field_name).name or ""
+    return ((getattr(row, column) if column else "") or filenames.unsuffixed_name(stored)
+            or filenames.basename(stored))

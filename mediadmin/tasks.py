@@ -13,3 +13,11 @@ from . import thumbnails
 def make_thumbnails(model_label: str, pk: int, field_name: str, name: str) -> int:
     """Make every named size of one stored image, if its row still holds it; return how many exist."""
     return thumbnails.warm_stored(model_label, pk, field_name, name)
+
+
+@task()
+def make_version_thumbnail(version_id: int) -> bool:
+    """Make the small JPEG of a kept image version (services.versions); True when made."""
+    from .services import versions  # lazy: services import the thumbnails package too
+
+    return versions.version_thumbnail_make(version_id)

@@ -74,8 +74,8 @@ def test_quarantine_restore_and_purge_from_the_page(admin_client, media_root):
     response = admin_client.post(url, {"action": "quarantine", "name": [name]}, follow=True)
     assert "Moved 1 file into trash batch" in response.content.decode()
     assert not (media_root / name).exists()
-    [(batch, names)] = response.context["batches"]
-    assert names == [name] and "1 file" in response.content.decode()  # what the batch holds
+    [batch] = response.context["batches"]
+    assert list(batch.names) == [name] and "1 file" in response.content.decode()  # what the batch holds
     assert "Put 1 file back where it was?" in response.content.decode()  # restore asks first
     response = admin_client.post(url, {"action": "restore", "batch": batch.id}, follow=True)
     assert (media_root / name).read_bytes() == b"bytes"

@@ -13,12 +13,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from .. import audit, permissions
-from ..audit.trash import read_manifest
+from ..filetypes import IMAGE, claimed_family
 from ..services import trash as trash_service
-from ..templatetags.mediadmin_audit import is_image_name
 
 SHOWN = 500  # rows per list on the page; the command lists everything
-BATCH_NAMES_SHOWN = 20  # file names listed per trash batch
 # The storages in staff words; other aliases (a site's own) are shown as they are named.
 STORAGE_TITLES = {"default": _("Images"), "private": _("Documents")}
 
@@ -60,24 +58,17 @@ def _context(request, model_admin, alias):
         return {**context, "storage_error": exc}
     grace = audit.orphan_grace()
     moving = {f.name for f, _k, _s in report.candidates(grace)}
-    trash = audit.trash_for(storage, alias)
     return {**context, "report": report, "grace_hours": grace / 3600, "movable": moving,
             "orphans": _with_previews(storage, alias, report.orphans[:SHOWN]),
             "thumbnails": report.thumbnails[:SHOWN],
-            "batches": [(b, _batch_names(trash, b)) for b in trash_batches],
+            "batches": trash_batches,
             "folders": sorted(report.folders.items()), "fields": sorted(report.fields.items())}
-
-
-def _batch_names(trash, batch):
-    """The first file names a trash batch holds (what staff would bring back)."""
-    entries = read_manifest(trash, batch.id)["entries"]
-    return [entry["name"] for entry in entries[:BATCH_NAMES_SHOWN]]
 
 
 def _with_previews(storage, alias, files):
     """(file, preview URL or None): image orphans of the public images storage get a small preview."""
     public = alias == "default" and not getattr(storage, "querystring_auth", False)
-    return [(f, storage.url(f.name) if public and is_image_name(f.name) else None) for f in files]
+    return [(f, storage.url(f.name) if public and claimed_family(f.name) == IMAGE else None) for f in files]
 
 
 def _act(request, alias):

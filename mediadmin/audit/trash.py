@@ -9,7 +9,7 @@ import calendar
 import json
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.files.storage import storages
@@ -130,6 +130,9 @@ def checked_manifest(trash, batch, alias=None):
     return manifest
 
 
+BATCH_NAMES = 20  # file names a Batch lists (the audit page shows them)
+
+
 @dataclass(frozen=True)
 class Batch:
     """One trash batch: id, creation time, source storage alias, file count and bytes."""
@@ -139,6 +142,8 @@ class Batch:
     storage: str | None
     count: int
     bytes: int
+    # The first file names it holds (what staff would bring back), read with the manifest.
+    names: tuple = field(default=(), compare=False)
 
     def as_dict(self):
         """JSON-ready form."""
@@ -176,4 +181,5 @@ def _batch(trash, batch):
     if not entries:
         return None
     return Batch(batch, manifest.get("created") or batch_time(batch), manifest.get("storage"),
-                 len(entries), sum(e.get("size") or 0 for e in entries))
+                 len(entries), sum(e.get("size") or 0 for e in entries),
+                 tuple(e["name"] for e in entries[:BATCH_NAMES]))

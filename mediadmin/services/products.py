@@ -1,5 +1,5 @@
 """Writes of products and their gallery: saves that schedule thumbnails, and regeneration."""
-from django.core.files.base import ContentFile
+from django.core.files.base import File
 from django.utils import timezone
 
 from .. import filenames, thumbnails
@@ -63,10 +63,10 @@ def gallery_image_make_main(*, image: ProductImage) -> Product:
     copy gets its thumbnails after commit and the replaced main image is cleaned up as usual.
     """
     product = image.product
-    with image.image.open("rb") as source:
-        product.image = ContentFile(source.read(), name=filenames.basename(image.image.name))
-    product.image_alt_text, product.image_decorative = image.alt_text, image.decorative
-    return product_save(product=product)
+    with image.image.open("rb") as source:  # streamed by the save, never read whole into memory
+        product.image = File(source, name=image.display_name)
+        product.image_alt_text, product.image_decorative = image.alt_text, image.decorative
+        return product_save(product=product)
 
 
 def mark_uploaded(image: ProductImage, user) -> ProductImage:

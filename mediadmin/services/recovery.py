@@ -23,9 +23,9 @@ from django.core.files.storage import storages
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from .. import audit, filenames, thumbnails
+from .. import audit, thumbnails
 from ..audit.listing import StoredFile
-from ..models import FileEvent, Product, ProductDocument, ProductImage
+from ..models import FileEvent, Product, ProductDocument, ProductImage, original_file_name
 from . import activity, trash
 from .transactions import atomic_write
 
@@ -72,19 +72,12 @@ def files_deleted_with(objs):
     A read, shown before anything is deleted (a file another row still uses will stay where it is).
     """
     files = _files_of([row for obj in objs for row in _rows_of(obj)])
-    return [_display_name(row, field_file) for row, _name, field_file in files]
+    return [original_file_name(row, name) for row, name, _field_file in files]
 
 
 def retention_days():
     """Whole days a deleted row's files stay in the trash (MEDIADMIN_TRASH_RETENTION), for pages to say."""
     return max(1, round(audit.trash_retention() / 86400))
-
-
-def _display_name(row, field_file):
-    original = getattr(row, "original_name", "") or getattr(row, "document_original_name", "")
-    if isinstance(row, Product) and field_file.field.name == "image":
-        original = ""
-    return original or filenames.unsuffixed_name(field_file.name) or filenames.basename(field_file.name)
 
 
 def _key(field_file):

@@ -29,9 +29,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_cleanup import cache as cleanup_cache
 
-from .. import audit, filenames, filesafety, uploadlog
+from .. import audit, filenames, filesafety, imaging, uploadlog
 from ..files import stored_fingerprint
-from ..models import FileEvent, FileVersion, Product, ProductDocument, ProductImage
+from ..models import ORIGINAL_NAME_FIELDS, FileEvent, FileVersion, ProductDocument
 from ..storage_errors import storage_errors
 from . import activity, thumbnail_jobs
 from .transactions import atomic_write
@@ -110,20 +110,13 @@ def note_replacement(instance):
 def _original_name(instance, field_name, old_name):
     # The row names the client's file (a document's original_name, a gallery image's field-kept
     # one, a product's document name); by now the form may have overwritten it: read the stored row.
-    column = _ORIGINAL_NAME_COLUMNS.get((type(instance), field_name))
+    column = ORIGINAL_NAME_FIELDS.get((type(instance), field_name))
     if column:
         stored = type(instance)._base_manager.filter(pk=instance.pk, **{field_name: old_name})
         found = stored.values_list(column, flat=True).first()
         if found:
             return found
     return filenames.unsuffixed_name(old_name) or filenames.basename(old_name)
-
-
-_ORIGINAL_NAME_COLUMNS = {
-    (ProductDocument, "file"): "original_name",
-    (ProductImage, "image"): "original_name",
-    (Product, "document"): "document_original_name",
-}
 
 
 def _user_id(instance):
@@ -163,12 +156,9 @@ def _store_version(model, pk, field_name, field_file, pending):
         size, sha256 = stored_fingerprint(target, saved)
         if size != source.size(name):
             raise OSError(f"the copy of {name} has {size} bytes, not {source.size(name)}")
-        if isinstance(field, models.ImageField):
-            stored.append(_make_thumbnail(target, saved, folder))
-        return _create_row(
+        version = _create_row(
             content_type=ContentType.objects.get_for_model(model), object_id=pk, field_name=field_name,
             name=saved, storage=alias, source_name=name, size=size, sha256=sha256,
-            thumbnail=stored[1] if stored[1:] else "",
             original_name=(pending.original_name if pending else filenames.basename(name))[:255],
             mime_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
             replaced_by_id=pending.user_id if pending else None,
@@ -176,6 +166,30 @@ def _store_version(model, pk, field_name, field_file, pending):
     except Exception:
         _delete_files(target, stored)
         raise
+    if isinstance(field, models.ImageField):
+        _schedule_thumbnail(version)  # by the task queue, like every thumbnail: never in the request
+    return version
+
+
+def _schedule_thumbnail(version):
+    from .. import tasks  # lazy: tasks imports the thumbnails package at module level
+
+    try:
+        tasks.make_version_thumbnail.enqueue(version.pk)
+    except Exception:  # a queue that is down costs the preview, never the version
+        logger.exception("Could not enqueue the thumbnail of version %s", version.pk)
+
+
+def version_thumbnail_make(version_id):
+    """Make the small JPEG of an image version beside it (the task's work); True when made."""
+    version = FileVersion.objects.filter(pk=version_id).first()
+    if version is None or version.thumbnail:
+        return False  # expired or restored since, or made already
+    folder = version.name.rsplit("/", 1)[0] + "/"
+    name = _make_thumbnail(version_storage(version), version.name, folder)
+    if name:
+        FileVersion.objects.filter(pk=version_id).update(thumbnail=name)
+    return bool(name)
 
 
 def _create_row(**fields):
@@ -191,7 +205,7 @@ def _make_thumbnail(storage, name, folder):
     from PIL import Image
 
     try:
-        with storage.open(name, "rb") as fh, Image.open(fh) as img:
+        with storage.open(name, "rb") as fh, imaging.open_restricted(fh) as img:
             img.draft("RGB", THUMBNAIL_SIZE)  # JPEG: decode at reduced scale
             img.thumbnail(THUMBNAIL_SIZE)
             rgba = img.convert("RGBA")
@@ -267,7 +281,7 @@ def _set_current(instance, field, name, version):
             setattr(instance, field.hash_field, version.sha256)
     if isinstance(instance, ProductDocument) and field.name == "file":
         instance.size, instance.sha256, instance.content_type = version.size, version.sha256, version.mime_type
-    column = _ORIGINAL_NAME_COLUMNS.get((type(instance), field.name))
+    column = ORIGINAL_NAME_FIELDS.get((type(instance), field.name))
     if column and version.original_name:
         setattr(instance, column, version.original_name)
 

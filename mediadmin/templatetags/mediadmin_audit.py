@@ -32,8 +32,3 @@ def field_title(label):
 
     return FieldRef(model, field).title
 
-
-@register.filter
-def is_image_name(name):
-    """True for a stored name with an image extension: the page shows a small preview of it."""
-    return str(name).lower().rsplit(".", 1)[-1] in {"jpg", "jpeg", "png", "gif", "webp"}

@@ -3,7 +3,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
 
-from mediadmin.models import ProductDocument
+from mediadmin import services
+from mediadmin.models import FileVersion, ProductDocument
 
 from .. import factories
 from .axe import describe, violations
@@ -25,6 +26,8 @@ def catalogue(media_root, private_root):
     staff_doc.visibility = ProductDocument.Visibility.STAFF
     staff_doc.save()
     factories.product("Copper kettle", sku="CK-2")
+    product.image = factories.image_upload("brass-lamp-2.jpg", color=(20, 120, 60))
+    services.product_save(product=product)  # the first main image is kept as a version
     return product
 
 
@@ -43,6 +46,14 @@ ADMIN_PAGES = {
     "gallery image changelist": lambda product: reverse("admin:mediadmin_productimage_changelist"),
     "document changelist": lambda product: reverse("admin:mediadmin_productdocument_changelist"),
     "bulk upload": lambda product: reverse("admin:mediadmin_product_bulk_upload"),
+    "gallery image change form": lambda product: reverse("admin:mediadmin_productimage_change",
+                                                         args=[product.images.first().pk]),
+    "delete page": lambda product: reverse("admin:mediadmin_product_delete", args=[product.pk]),
+    "history page": lambda product: reverse("admin:mediadmin_product_history", args=[product.pk]),
+    "recover deleted products": lambda product: reverse("admin:mediadmin_product_recoverlist"),
+    "recent file activity": lambda product: reverse("admin:mediadmin_fileevent_changelist"),
+    "version restore confirmation": lambda product: reverse("admin:mediadmin_product_version_restore",
+                                                            args=[FileVersion.objects.first().pk]),
     "storage audit": lambda product: reverse("admin:mediadmin_product_audit"),
 }
 PUBLIC_PAGES = {

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ... import audit, selectors, services
 from ...progress import Progress
@@ -28,19 +29,22 @@ class Command(BaseCommand):
         self.options = options
         older_than = self._age()
         versions = list(selectors.expired_versions(timezone.now() - timedelta(seconds=older_than)))
-        data = {"older_than": older_than, "versions": [self._entry(v) for v in versions]}
-        self._say(_("Versions older than %(age)s: %(count)d, %(size)s")
+        entries = [self._entry(v) for v in versions]
+        data = {"older_than": older_than, "versions": entries}
+        self._say(ngettext("Version older than %(age)s: %(count)d, %(size)s",
+                           "Versions older than %(age)s: %(count)d, %(size)s", len(versions))
                   % {"age": self._age_text(older_than), "count": len(versions),
                      "size": filesizeformat(sum(v.size for v in versions))})
-        for version in versions:
-            entry = self._entry(version)
+        for version, entry in zip(versions, entries, strict=True):
             self._say(f"  {entry['replaced_at']:%Y-%m-%d %H:%M}  {filesizeformat(version.size):>10}  "
                       f"{entry['row']}.{version.field_name}  {version.original_name}  ({version.name})")
         if options["delete"]:
             data["deleted"] = self._delete(versions)
-        else:
-            self._say(self.style.SUCCESS(_("\nDry run: nothing deleted. Run again with --delete to delete "
-                                           "these %(count)d versions for good.") % {"count": len(versions)}))
+        elif versions:
+            self._say(self.style.SUCCESS(ngettext(
+                "\nDry run: nothing deleted. Run again with --delete to delete this version for good.",
+                "\nDry run: nothing deleted. Run again with --delete to delete these %(count)d versions for good.",
+                len(versions)) % {"count": len(versions)}))
         if options["json"]:
             self.stdout.write(json.dumps(data, indent=1, default=str))
 
@@ -50,7 +54,8 @@ class Command(BaseCommand):
         deleted = services.versions_expire(versions=versions, progress=bar)
         if bar is not None:
             bar.finish()
-        self._say(self.style.SUCCESS(_("\nDeleted %(count)d versions.") % {"count": deleted}))
+        self._say(self.style.SUCCESS(ngettext("\nDeleted %(count)d version.", "\nDeleted %(count)d versions.",
+                                              deleted) % {"count": deleted}))
         return deleted
 
     def _age(self):
