@@ -13,7 +13,8 @@ The main image the browser picked is compared with the same-size reference resiz
 source (LANCZOS): SSIM on luma, Gaussian window 11 / sigma 1.5 (Wang et al. 2004), in numpy.
 
 Run in the bench's own environment (`make bench-env` once):
-`bench/.venv-peers/bin/python bench/bench_page_bytes.py [--source grain|smooth|PATH.jpg] [--repeat N] [--sweep]`.
+`bench/.venv-peers/bin/python bench/bench_page_bytes.py [--source grain|smooth|photos|NAME|PATH.jpg ...]
+[--repeat N] [--sweep]`; `--source photos` measures the real camera photos of bench/photos.py.
 """
 import argparse
 import io
@@ -61,33 +62,30 @@ MAIN_JS = """() => { const img = document.querySelector('img.main-image');
     return {src: img.currentSrc, width: img.naturalWidth, height: img.naturalHeight}; }"""
 
 
-def make_product(source):
-    """Migrate, then save a product with the 12 MP JPEG; its sizes are made after commit."""
+def make_products(sources):
+    """Migrate, then save one product per source JPEG; their sizes are made after commit."""
     import django
 
     django.setup()
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.core.management import call_command
     from django.db import transaction
+    from photos import source_bytes
 
     from mediadmin import services, thumbnails
     from mediadmin.models import Product
 
     call_command("migrate", verbosity=0)
-    if source == "grain":
-        from bench_thumbnails import detailed_jpeg
-        data = detailed_jpeg(4000, 3000)
-    elif source == "smooth":
-        from mediadmin.demo import photo_like_image
-        data = photo_like_image(4000, 3000, seed=1)
-    else:
-        data = Path(source).read_bytes()
-    with transaction.atomic():
-        product = services.product_save(product=Product(
-            name="Camera", slug="camera", image_alt_text="A camera photo",
-            image=SimpleUploadedFile("camera.jpg", data, "image/jpeg")))
-    assert not thumbnails.missing_sizes(Product.objects.get(pk=product.pk).image)
-    return product, data
+    made = []
+    for number, source in enumerate(sources, start=1):
+        data = source_bytes(source)
+        with transaction.atomic():
+            product = services.product_save(product=Product(
+                name=f"Camera {number}", slug=f"camera-{number}", image_alt_text="A camera photo",
+                image=SimpleUploadedFile("camera.jpg", data, "image/jpeg")))
+        assert not thumbnails.missing_sizes(Product.objects.get(pk=product.pk).image)
+        made.append((source, product, data))
+    return made
 
 
 def before_settings():
@@ -234,33 +232,53 @@ def print_results(results):
 
 
 def main():
-    """Save the product, serve it both ways, open both pages in Chromium, print the figures."""
+    """Save the products, serve them both ways, open both pages in Chromium, print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--source", default="grain",
-                        help="grain: a grain-heavy 12 MP JPEG (default); smooth: a smooth one; or a JPEG file's path")
+    parser.add_argument("--source", nargs="+", default=["grain"],
+                        help="grain: a grain-heavy 12 MP JPEG (default); smooth: a smooth one; a photo's name "
+                             "from bench/photos.py (sunset, dragonfly, ...); photos: all of them; or a JPEG's path")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--sweep", action="store_true", help="also encode the main image at other qualities")
     args = parser.parse_args()
+    from photos import PHOTOS
     from playwright.sync_api import sync_playwright
 
-    product, source = make_product(args.source)
-    print(f"Source: {args.source}, JPEG {product.image.width}x{product.image.height}, {len(source) // 1024} KiB; "
-          "Chromium 1280x800, DPR 1")
+    sources = [name for source in args.source for name in (PHOTOS if source == "photos" else [source])]
+    made = make_products(sources)
     servers = {"before": start_server(before_settings(), free_port(), "before.log"),
                "today": start_server("mediadmin.settings", free_port(), "today.log")}
+    rows = []
     try:
-        pages = {name: f"{base}/products/{product.slug}/" for name, (_, base) in servers.items()}
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            results = measure(browser, pages, source, args.repeat)
+            for source_name, product, source in made:
+                print(f"Source: {source_name}, JPEG {product.image.width}x{product.image.height}, "
+                      f"{len(source) // 1024} KiB; Chromium 1280x800, DPR 1")
+                pages = {name: f"{base}/products/{product.slug}/" for name, (_, base) in servers.items()}
+                results = measure(browser, pages, source, args.repeat)
+                rows.append((source_name, product, results))
+                print_results(results)
+                if args.sweep:
+                    quality_sweep(source, results["today"][-1]["main"]["size"])
             browser.close()
-        print_results(results)
-        if args.sweep:
-            quality_sweep(source, results["today"][-1]["main"]["size"])
+        if len(rows) > 1:
+            print_table(rows)
     finally:
         for process, _ in servers.values():
             process.terminate()
             process.wait()
+
+
+def print_table(rows):
+    """One Markdown row per source: image bytes before and today, their ratio, SSIM of both main images."""
+    print("\n| Source | pixels | before: JPEG | today | ratio | SSIM before | SSIM today |")
+    print("|---|---|---:|---:|---:|---:|---:|")
+    for name, product, results in rows:
+        before, today = (statistics.median(r["media"] for r in results[side]) for side in ("before", "today"))
+        main_before, main_today = results["before"][-1]["main"], results["today"][-1]["main"]
+        print(f"| {name} | {product.image.width}x{product.image.height} | {before / 1024:.1f} KiB "
+              f"| {today / 1024:.1f} KiB ({main_today['format']}) | {today / before:.2f}x "
+              f"| {main_before['ssim']:.3f} | {main_today['ssim']:.3f} |")
 
 
 if __name__ == "__main__":
