@@ -15,8 +15,8 @@ in bench/.venv-peers), alternating sides, `repeat` times; the child reports the 
 work and its peak RSS (ru_maxrss, the honest figure for Pillow's buffers, which tracemalloc does
 not see) and the RSS it started the work with. Prints medians and the ratios mediadmin /
 django-pictures. Run: `make bench-env` once, then
-`.venv/bin/python bench/bench_pictures.py [--repeat N] [--source grain|smooth|PATH.jpg]`
-(a path measures that JPEG, e.g. a real camera photo).
+`.venv/bin/python bench/bench_pictures.py [--repeat N] [--source grain|smooth|NAME|PATH.jpg]`
+(NAME: a real camera photo of bench/photos.py, e.g. `sunset`, 12.2 MP; a path measures that JPEG).
 """
 import argparse
 import json
@@ -77,6 +77,7 @@ def child_prepare(work, source):
     setup_mediadmin(work)
     from django.core.files.base import ContentFile
     from django.core.management import call_command
+    from photos import source_bytes
 
     from mediadmin.models import Product
 
@@ -86,17 +87,6 @@ def child_prepare(work, source):
     product = Product(name="Bench", slug="bench")
     product.image.save("bench.jpg", ContentFile(data), save=False)
     Product.objects.bulk_create([product])  # no save(): no thumbnail task
-
-
-def source_bytes(source):
-    """The JPEG to measure: "grain" or "smooth" (generated, 4000x3000) or the bytes of a file."""
-    if source == "grain":
-        from bench_thumbnails import detailed_jpeg
-        return detailed_jpeg(4000, 3000)
-    if source == "smooth":
-        from mediadmin.demo import photo_like_image
-        return photo_like_image(4000, 3000, seed=1)
-    return Path(source).read_bytes()
 
 
 def child_mediadmin(work):
@@ -193,7 +183,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--source", default="grain",
-                        help="grain: a grain-heavy 12 MP JPEG (default); smooth: a smooth one; or a JPEG file's path")
+                        help="grain: a grain-heavy 12 MP JPEG (default); smooth: a smooth one; a camera photo's name "
+                             "from bench/photos.py (sunset, dragonfly, ...); or a JPEG file's path")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--run", type=int, default=0, help=argparse.SUPPRESS)
@@ -214,7 +205,9 @@ def main():
 
 def source_argument(source):
     """The --source for a child: a file's path made absolute (the child runs elsewhere)."""
-    return source if source in ("grain", "smooth") else str(Path(source).resolve())
+    from photos import PHOTOS
+
+    return source if source in ("grain", "smooth", *PHOTOS) else str(Path(source).resolve())
 
 
 def source_size(file):
