@@ -102,3 +102,69 @@ def test_a_setting_asks_for_a_guess_when_no_focal_point_is_set(media_root, setti
     assert _is_red(media_root, product.image, "card")
     chosen = _product(image_focal_x=0, image_focal_y=50)  # a focal point set by staff wins over the guess
     assert not _is_red(media_root, chosen.image, "card")
+
+
+def _new_file(name="other.jpg"):
+    upload = factories.image_upload(name)
+    upload.file = io.BytesIO(panorama())
+    return upload
+
+
+@pytest.mark.parametrize("path", ["service", "admin form", "staff form", "plain save"])
+def test_a_new_file_starts_centred_on_every_path(path, admin_client, media_root):
+    product = _product(image_focal_x=92, image_focal_y=50, image_alt_text="Sky")
+    if path == "service":
+        product.image = _new_file()
+        with transaction.atomic():
+            services.product_save(product=product)
+    elif path == "admin form":  # the point's fields come back unchanged with the new file
+        url = reverse("admin:mediadmin_product_change", args=[product.pk])
+        data = {"name": "Panorama", "slug": product.slug, "sku": "", "description": "", "image_alt_text": "Sky",
+                "image_focal_x": "92", "image_focal_y": "50", "image": _new_file(),
+                "images-TOTAL_FORMS": "0", "images-INITIAL_FORMS": "0", "images-MIN_NUM_FORMS": "0",
+                "images-MAX_NUM_FORMS": "1000", "documents-TOTAL_FORMS": "0", "documents-INITIAL_FORMS": "0",
+                "documents-MIN_NUM_FORMS": "0", "documents-MAX_NUM_FORMS": "1000", "_save": "Save"}
+        assert admin_client.post(url, data).status_code == 302
+    elif path == "staff form":
+        response = admin_client.post(reverse("product_edit", args=[product.slug]),
+                                     {"name": "Panorama", "image": _new_file(), "image_alt_text": "Sky"})
+        assert response.status_code == 302
+    else:
+        product.image = _new_file()
+        product.save()
+    product = Product.objects.get()
+    assert product.image.name.startswith("product_images/other")
+    assert (product.image_focal_x, product.image_focal_y) == (None, None)
+    assert not _is_red(media_root, product.image, "card")  # the new picture is cropped at its centre
+
+
+def test_a_point_set_with_the_new_file_is_kept(media_root):
+    product = _product(image_focal_x=92, image_focal_y=50)
+    product.image, product.image_focal_x = _new_file(), 90
+    with transaction.atomic():
+        services.product_save(product=product)
+    assert (Product.objects.get().image_focal_x, Product.objects.get().image_focal_y) == (90, 50)
+
+
+def test_a_gallery_image_keeps_its_point_with_its_file_and_forgets_it_with_a_new_one(media_root):
+    product = factories.product("Lamp", image_alt_text="A lamp")
+    image = factories.gallery_image(product, alt_text="Sky", focal_x=92, focal_y=50)
+    image.alt_text = "Blue sky"
+    image.save()
+    assert (ProductImage.objects.get().focal_x, ProductImage.objects.get().focal_y) == (92, 50)
+    image.image = _new_file()
+    with transaction.atomic():
+        services.gallery_image_save(image=image)
+    assert (ProductImage.objects.get().focal_x, ProductImage.objects.get().focal_y) == (None, None)
+
+
+@pytest.mark.parametrize("product_point", [(None, None), (92, 50), (10, 10)])
+def test_use_as_main_image_takes_the_gallery_images_point(product_point, media_root):
+    product = _product(image_focal_x=product_point[0], image_focal_y=product_point[1], image_alt_text="Sky")
+    gallery = ProductImage(product=product, image=_new_file("g.jpg"), alt_text="Sky", focal_x=92, focal_y=50)
+    with transaction.atomic():
+        services.gallery_image_save(image=gallery)
+    services.gallery_image_make_main(image=gallery)
+    product = Product.objects.get()
+    assert (product.image_focal_x, product.image_focal_y) == (92, 50)  # also when it equals the old point
+    assert _is_red(media_root, product.image, "card")

@@ -55,7 +55,7 @@ def gallery_image_save(*, image: ProductImage, user=None, record: bool = True) -
 
 
 def gallery_image_make_main(*, image: ProductImage) -> Product:
-    """Make a gallery image its product's main image: a copy of its file, its alt text and decorative mark.
+    """Make a gallery image its product's main image: a copy of its file, alt text, decorative mark and focal point.
 
     A copy, stored under a name of its own: the two rows then never share a file, so removing
     the gallery row or replacing the main image later deletes only that row's file (the
@@ -66,6 +66,8 @@ def gallery_image_make_main(*, image: ProductImage) -> Product:
     with image.image.open("rb") as source:  # streamed by the save, never read whole into memory
         product.image = File(source, name=image.display_name)
         product.image_alt_text, product.image_decorative = image.alt_text, image.decorative
+        product.image_focal_x, product.image_focal_y = image.focal_x, image.focal_y
+        setattr(product, thumbnail_jobs.FOCUS_GIVEN, True)  # even when it equals the old image's point
         return product_save(product=product)
 
 

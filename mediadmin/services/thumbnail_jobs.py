@@ -22,6 +22,8 @@ NEW_IMAGES = "_mediadmin_new_images"
 CLAIMED = "_mediadmin_thumbnails_claimed"
 # Set between pre_save and post_save: image fields keeping their file whose focal point changes.
 NEW_FOCUS = "_mediadmin_new_focus"
+# Set by a service that gives a new file its focal point on purpose, even one equal to the stored point.
+FOCUS_GIVEN = "_mediadmin_focus_given"
 
 
 def image_fields(model):
@@ -41,6 +43,7 @@ def save_and_schedule(instance):
     """Save `instance`; once the transaction commits, the images this save stored get their sizes made."""
     with _claimed(instance):
         new_images, new_focus = new_image_fields(instance), focal_changed_fields(instance)
+        forget_stale_focus(instance, new_images)
         instance.save()
         schedule(instance, new_images)
         schedule_recrop(instance, new_focus)
@@ -75,6 +78,26 @@ def focal_changed_fields(instance):
             and any(stored.get(name) != getattr(instance, name) for name in f.focal_fields)]
 
 
+def forget_stale_focus(instance, field_names):
+    """Clear the focal point of each new file here unless this save sets one (one query, existing rows only).
+
+    The stored point was picked on the picture being replaced: kept, it would crop the new one
+    around a spot that means nothing there (a replacement, a restored version, the staff form).
+    A point that differs from the stored one was set for the new file (a click on its preview)
+    and stays, as does one a service gives on purpose (FOCUS_GIVEN: "Use as main image").
+    """
+    given = instance.__dict__.pop(FOCUS_GIVEN, False)
+    fields = [f for f in image_fields(type(instance)) if f.name in field_names and getattr(f, "focal_fields", None)]
+    if given or not fields or instance.pk is None:
+        return
+    names = [name for f in fields for name in f.focal_fields]
+    stored = type(instance)._default_manager.filter(pk=instance.pk).values(*names).first() or {}
+    for field in fields:
+        if stored and all(stored[name] == getattr(instance, name) for name in field.focal_fields):
+            for name in field.focal_fields:
+                setattr(instance, name, None)
+
+
 def schedule_recrop(instance, field_names):
     """After commit, drop these images' thumbnails (cropped around the old focal point) and queue them again."""
     for field_name in field_names:
@@ -86,6 +109,8 @@ def note_new_images(instance):
     claimed = getattr(instance, CLAIMED, False)
     setattr(instance, NEW_IMAGES, [] if claimed else new_image_fields(instance))
     setattr(instance, NEW_FOCUS, [] if claimed else focal_changed_fields(instance))
+    if not claimed:
+        forget_stale_focus(instance, instance.__dict__[NEW_IMAGES])
 
 
 def schedule_noted(instance):

@@ -73,3 +73,29 @@ def test_click_a_gallery_rows_preview_then_its_crops_follow(page, live_server, a
     with Image.open(media_root / thumbnails.known(image.image, "gallery").name) as thumb:
         pixels = thumb.convert("RGB").resize((16, 16)).get_flattened_data()
         assert sum(1 for r, g, b in pixels if r > 180 and g < 90) >= 12  # the red disc is in the square
+
+
+def test_choosing_a_new_file_clears_the_old_point_then_a_click_sets_one(page, live_server, admin_user, media_root,
+                                                                      tmp_path):
+    upload = factories.image_upload("panorama.jpg")
+    upload.file = io.BytesIO(panorama())
+    with transaction.atomic():
+        product = services.product_save(product=Product(name="Panorama", image=upload, image_alt_text="Sky",
+                                                        image_focal_x=92, image_focal_y=50))
+    login(page, live_server, admin_user)
+    page.goto(f"{live_server.url}/admin/mediadmin/product/{product.pk}/change/")
+    marker = page.locator("div.form-row.field-image .mediadmin-focal-marker").first
+    assert marker.is_visible() and page.input_value("#id_image_focal_x") == "92"
+    (tmp_path / "other.jpg").write_bytes(panorama())
+    page.set_input_files("#id_image", str(tmp_path / "other.jpg"))
+    assert page.input_value("#id_image_focal_x") == "" and page.input_value("#id_image_focal_y") == ""
+    assert not marker.is_visible()  # no stale point drawn on the new picture
+    preview = page.locator("div.form-row.field-image .mediadmin-focal-frame img").last
+    preview.wait_for(state="visible")
+    box = preview.bounding_box()
+    preview.click(position={"x": box["width"] * 0.25, "y": box["height"] * 0.5})
+    assert abs(int(page.input_value("#id_image_focal_x")) - 25) <= 1
+    page.click("input[name=_save]")
+    page.wait_for_url(f"{live_server.url}/admin/mediadmin/product/")
+    product.refresh_from_db()
+    assert abs(product.image_focal_x - 25) <= 1 and product.image.name != "product_images/panorama.jpg"

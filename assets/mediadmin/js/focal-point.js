@@ -62,6 +62,15 @@
     }
   });
 
+  // A newly chosen file starts centred: the old point was picked on another picture (the server
+  // applies the same rule to every path, services/thumbnail_jobs.forget_stale_focus).
+  document.addEventListener("change", (event) => {
+    const widget = event.target.type === "file" && event.target.closest("[data-mediadmin-focal]");
+    if (!widget || !event.target.files.length) return;
+    for (const input of inputs(widget)) if (input) input.value = "";
+    show(widget);
+  });
+
   document.addEventListener("DOMContentLoaded", () => {
     for (const widget of document.querySelectorAll("[data-mediadmin-focal]")) show(widget);
   });
