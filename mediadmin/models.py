@@ -220,6 +220,9 @@ class FileVersion(models.Model):
     mime_type = models.CharField(_("content type"), max_length=100, blank=True, default="")
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, default="")
     thumbnail = models.CharField(_("thumbnail name"), max_length=500, blank=True, default="")
+    # An image's focal point when it was replaced: a restore brings the picture back as it was cropped.
+    focal_x = models.PositiveSmallIntegerField(_("focal point, across (%)"), null=True, blank=True)
+    focal_y = models.PositiveSmallIntegerField(_("focal point, down (%)"), null=True, blank=True)
     replaced_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+", verbose_name=_("replaced by"),

@@ -529,3 +529,21 @@ def _bucket_name():
     from django.core.files.storage import storages
 
     return storages["default"].bucket_name
+
+
+def test_a_version_keeps_its_focal_point_and_a_restore_brings_it_back(admin_client, lamp):
+    Product.objects.filter(pk=lamp.pk).update(image_focal_x=92, image_focal_y=50)
+    lamp.refresh_from_db()
+    data = _change_data(lamp, image=factories.image_upload("new.jpg", color=(9, 9, 9)),
+                        image_focal_x="92", image_focal_y="50")  # the fields come back unchanged
+    assert admin_client.post(_change_url(lamp), data).status_code == 302
+    lamp.refresh_from_db()
+    assert (lamp.image_focal_x, lamp.image_focal_y) == (None, None)  # the new picture starts centred
+    version = FileVersion.objects.get()
+    assert (version.focal_x, version.focal_y) == (92, 50)
+    Product.objects.filter(pk=lamp.pk).update(image_focal_x=10, image_focal_y=20)  # set on the new one
+    assert admin_client.post(_restore_url(version)).status_code == 302
+    lamp.refresh_from_db()
+    assert (lamp.image_focal_x, lamp.image_focal_y) == (92, 50)  # the restored picture, cropped as it was
+    previous = FileVersion.objects.get()
+    assert (previous.focal_x, previous.focal_y) == (10, 20)  # and the replaced one keeps its own point

@@ -51,10 +51,11 @@ class VersionUnavailable(Exception):
 
 @dataclass(frozen=True)
 class Replacement:
-    """What pre_save knew about a file about to be replaced: its original name and who replaced it."""
+    """What pre_save knew about a file about to be replaced: its original name, focal point, who replaced it."""
 
     original_name: str
     user_id: int | None
+    focal: tuple = (None, None)
 
 
 def versions_alias(field):
@@ -103,20 +104,22 @@ def note_replacement(instance):
         old = cleanup_cache.get_field_attr(instance, field_name)
         old_name = getattr(old, "name", None)
         if old_name and old_name != getattr(instance, field_name).name:
-            instance.__dict__.setdefault(PENDING, {})[old_name] = Replacement(
-                _original_name(instance, field_name, old_name), _user_id(instance))
+            original_name, focal = _stored_facts(instance, field_name, old_name)
+            instance.__dict__.setdefault(PENDING, {})[old_name] = Replacement(original_name, _user_id(instance), focal)
 
 
-def _original_name(instance, field_name, old_name):
+def _stored_facts(instance, field_name, old_name):
     # The row names the client's file (a document's original_name, a gallery image's field-kept
-    # one, a product's document name); by now the form may have overwritten it: read the stored row.
+    # one, a product's document name) and an image's focal point; by now the form may have
+    # overwritten both (a new file starts centred): read the stored row, one query at most.
     column = ORIGINAL_NAME_FIELDS.get((type(instance), field_name))
-    if column:
+    focal_fields = getattr(type(instance)._meta.get_field(field_name), "focal_fields", None) or ()
+    found = {}
+    if column or focal_fields:
         stored = type(instance)._base_manager.filter(pk=instance.pk, **{field_name: old_name})
-        found = stored.values_list(column, flat=True).first()
-        if found:
-            return found
-    return filenames.unsuffixed_name(old_name) or filenames.basename(old_name)
+        found = stored.values(*filter(None, [column, *focal_fields])).first() or {}
+    original_name = found.get(column) or filenames.unsuffixed_name(old_name) or filenames.basename(old_name)
+    return original_name, tuple(found.get(name) for name in focal_fields) or (None, None)
 
 
 def _user_id(instance):
@@ -162,6 +165,7 @@ def _store_version(model, pk, field_name, field_file, pending):
             original_name=(pending.original_name if pending else filenames.basename(name))[:255],
             mime_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
             replaced_by_id=pending.user_id if pending else None,
+            focal_x=pending.focal[0] if pending else None, focal_y=pending.focal[1] if pending else None,
         )
     except Exception:
         _delete_files(target, stored)
@@ -223,7 +227,7 @@ def version_restore(*, version, user=None):
     """Make a version the current file of its row again; the file it replaces becomes a version.
 
     The version's bytes are copied back under a new server-made name in the field's folder, the
-    row's file metadata (checksum, size, dimensions, type, original name) follow, and the copy
+    row's file metadata (checksum, size, dimensions, type, original name, focal point) follow, and the copy
     in `.versions/` is deleted after commit. Images get their thumbnails made after commit.
     Raises VersionUnavailable when the row or the version's file is gone.
     """
@@ -284,6 +288,9 @@ def _set_current(instance, field, name, version):
     column = ORIGINAL_NAME_FIELDS.get((type(instance), field.name))
     if column and version.original_name:
         setattr(instance, column, version.original_name)
+    for name, value in zip(getattr(field, "focal_fields", None) or (), (version.focal_x, version.focal_y),
+                           strict=False):
+        setattr(instance, name, value)  # the point picked on this picture, or the centre
 
 
 def _delete_files(storage, names):
