@@ -1,5 +1,7 @@
 """Pure Pillow helpers: probe an image without trusting its name, decode and re-encode it. No ORM here."""
+import functools
 import io
+import logging
 import mmap
 import os
 import re
@@ -7,7 +9,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
-from PIL import Image, ImageOps
+from PIL import Image, ImageCms, ImageOps
+
+logger = logging.getLogger(__name__)
 
 EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
 # Formats whose animations are stored as animations; an MPO (a camera's JPEG with a second,
@@ -92,6 +96,36 @@ def open_restricted(fileobj):
     """Open an image with only the allowed format plugins; raises on anything else."""
     fileobj.seek(0)
     return Image.open(fileobj, formats=allowed_formats())
+
+
+def cmyk_to_srgb(image):
+    """An RGB copy of a CMYK image, in sRGB through its embedded colour profile when it has one.
+
+    Pillow's convert("RGB") ignores the profile: a print-ready CMYK photo (a maker's catalogue
+    picture) comes out visibly darker and oversaturated next to the original, which browsers
+    show colour-managed. LittleCMS (Pillow's ImageCms) converts it the way Photoshop does by
+    default: relative colorimetric with black point compensation. A profile it cannot use falls
+    back to the plain conversion (logged). The copy keeps the image's info, minus the profile.
+    """
+    profile = image.info.get("icc_profile")
+    converted = (profile and _managed_rgb(image, profile)) or image.convert("RGB")
+    converted.info = {key: value for key, value in image.info.items() if key != "icc_profile"}
+    return converted
+
+
+def _managed_rgb(image, profile):
+    try:
+        return ImageCms.profileToProfile(
+            image, ImageCms.ImageCmsProfile(io.BytesIO(profile)), _srgb_profile(), outputMode="RGB",
+            renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC, flags=ImageCms.Flags.BLACKPOINTCOMPENSATION)
+    except (ImageCms.PyCMSError, OSError, ValueError) as error:
+        logger.warning("A CMYK image's colour profile could not be used (%s); converted without it", error)
+        return None
+
+
+@functools.cache
+def _srgb_profile():
+    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))  # made in memory by LittleCMS, once
 
 
 def probe(fileobj):

@@ -127,6 +127,20 @@ class Engine(pil_engine.Engine):
             state.opened = image  # create() will start from the shared decode instead
         return image
 
+    def get_image_info(self, image):
+        """The source's info written into each thumbnail; a CMYK source's profile left out.
+
+        Its thumbnails are converted to sRGB (_colorspace): the CMYK profile would mis-tag them.
+        """
+        info = super().get_image_info(image)
+        return {k: v for k, v in info.items() if k != "icc_profile"} if image.mode == "CMYK" else info
+
+    def _colorspace(self, image, colorspace, format_):
+        # sorl's RGB step is Pillow's convert(), which ignores a CMYK image's colour profile.
+        if colorspace == "RGB" and image.mode == "CMYK":
+            return imaging.cmyk_to_srgb(image)
+        return super()._colorspace(image, colorspace, format_)
+
     def is_valid_image(self, raw_data):
         """True when the bytes are a complete image in an allowed format."""
         try:
@@ -186,7 +200,8 @@ class Engine(pil_engine.Engine):
                        for geometry, opts in self._filled(plan)]
             self._apply_draft(image, max(factors, default=1))
         image.load()
-        return image
+        # Once for every size, not in each size's colour step (a colour-managed conversion).
+        return imaging.cmyk_to_srgb(image) if image.mode == "CMYK" else image
 
     def _filled(self, plan):
         # The options as sorl's backend completes them (crop, upscale, cropbox...).

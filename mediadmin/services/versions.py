@@ -212,7 +212,7 @@ def _make_thumbnail(storage, name, folder):
         with storage.open(name, "rb") as fh, imaging.open_restricted(fh) as img:
             img.draft("RGB", THUMBNAIL_SIZE)  # JPEG: decode at reduced scale
             img.thumbnail(THUMBNAIL_SIZE)
-            rgba = img.convert("RGBA")
+            rgba = (imaging.cmyk_to_srgb(img) if img.mode == "CMYK" else img).convert("RGBA")
             flat = Image.new("RGB", rgba.size, (255, 255, 255))
             flat.paste(rgba, mask=rgba.getchannel("A"))
             buf = io.BytesIO()

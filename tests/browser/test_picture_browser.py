@@ -1,6 +1,8 @@
 """The product page's <picture> in a real Chromium: it picks the AVIF of the width its layout needs,
 reserves the image's box before it loads, and every image it loads was made ahead; screenshots of the page
 and of its markup (view-source) for the README."""
+import io
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -62,3 +64,28 @@ def test_screenshot_of_the_picture_markup(page, live_server, camera_product, scr
     assert markup.count('type="image/avif"') == 1 and 'decoding="async"' in markup
     assert 'width="800" height="600"' in markup and "1000w" in markup
     screenshot(line, "picture-markup")
+
+
+def test_a_cmyk_uploads_variants_show_the_profiles_colours_in_chromium(page, live_server, settings, media_root):
+    """The AVIF and WebP of a print-ready upload are untagged sRGB: Chromium shows the colours the profile gives.
+
+    (Not compared with Chromium's own rendering of the CMYK original: it folds black ink into
+    C, M and Y, so its 100 % K comes out dark red with this profile, and 100 % magenta of a SWOP
+    profile as (235, 41, 144) where LittleCMS and Photoshop give (236, 0, 140).)
+    """
+    from PIL import Image
+
+    from ..icc import cmyk_profile
+    from ..test_colour_profiles import INKS, band_colours, close, cmyk_jpeg
+
+    settings.MEDIADMIN_RESPONSIVE_SIZES = PRODUCTION_RESPONSIVE_SIZES
+    upload = SimpleUploadedFile("catalogue.jpg", cmyk_jpeg(cmyk_profile(), size=(800, 200)), "image/jpeg")
+    with transaction.atomic():
+        product = services.product_save(product=Product(name="Inks", image=upload, image_alt_text="Inks"))
+    names = ["detail@400.avif", "detail@400.webp", "detail@400"]
+    page.set_content("".join(f'<img id="v{i}" src="{live_server.url}{thumbnails.known(product.image, name).url}" '
+                             'width="400" height="100">' for i, name in enumerate(names)))
+    page.wait_for_function("[...document.images].every(i => i.complete && i.naturalWidth)")
+    for i, name in enumerate(names):
+        with Image.open(io.BytesIO(page.locator(f"#v{i}").screenshot())) as shot:
+            assert close(band_colours(shot), [rgb for _, rgb in INKS.values()], tolerance=10), name
