@@ -286,15 +286,21 @@ MEDIADMIN_PNG_COMPRESS_LEVEL = int(_png_level) if _png_level.isdigit() else (Non
 MEDIADMIN_FOCAL_GUESS = env_bool("MEDIADMIN_FOCAL_GUESS", default=False)
 # Public sizes rendered as <picture> by {% picture %}: the widths of their srcset and the modern
 # formats made for each width, all after commit by the thumbnail task (never in a page request).
-# "sizes" is the <img sizes> attribute: how wide the image is shown on the page's layout.
+# "sizes" is the <img sizes> attribute: how wide the image is shown on the page's layout, worked out
+# from assets/mediadmin/css/site.css (main: 1100 px wide at most, 24 px padding; the list's grid of
+# 240 px columns with 20 px gaps: 1 to 4 per row; the product page's two columns with a 24 px gap,
+# one below 701 px). tests/browser/test_picture_browser.py checks in Chromium that the slot the
+# browser computes from it is the width the image is shown at, from a phone to a wide screen.
 # detail's widest is 1000, not 1200: a 12 MP (4000 px) camera JPEG is then decoded at 1/2 scale
 # once for every size; 1200 needed a full-scale decode, 3.5x the time and 1.9x the peak memory
 # of warm() (docs/performance.md, "Responsive images"). 1000 still covers the 526 px column at 1.9x DPR.
 MEDIADMIN_RESPONSIVE_SIZES = {
     "card": {"widths": [320, 480, 640], "formats": ["AVIF", "WEBP"],
-             "sizes": "(min-width: 1100px) 250px, (min-width: 600px) 45vw, 100vw"},
+             "sizes": "(min-width: 1148px) 260px, (min-width: 1068px) calc(25vw - 27px), "
+                      "(min-width: 808px) calc(33.33vw - 29.33px), (min-width: 548px) calc(50vw - 34px), "
+                      "calc(100vw - 48px)"},
     "detail": {"widths": [400, 800, 1000], "formats": ["AVIF", "WEBP"],
-               "sizes": "(min-width: 1100px) 526px, (min-width: 700px) 50vw, 100vw"},
+               "sizes": "(min-width: 1148px) 538px, (min-width: 701px) calc(50vw - 36px), calc(100vw - 48px)"},
     "gallery": {"widths": [160, 320], "formats": ["AVIF", "WEBP"], "sizes": "160px"},
 }
 # Encoder settings of those formats (sorl would use THUMBNAIL_QUALITY, a JPEG scale, for all).

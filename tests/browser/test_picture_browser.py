@@ -89,3 +89,31 @@ def test_a_cmyk_uploads_variants_show_the_profiles_colours_in_chromium(page, liv
     for i, name in enumerate(names):
         with Image.open(io.BytesIO(page.locator(f"#v{i}").screenshot())) as shot:
             assert close(band_colours(shot), [rgb for _, rgb in INKS.values()], tolerance=10), name
+
+
+SLOTS_JS = """() => [...document.querySelectorAll('picture img')].map(img => ({
+    alt: img.alt, shown: img.getBoundingClientRect().width,
+    // With w descriptors the density-corrected natural width is the slot the browser took from `sizes`.
+    slot: img.naturalWidth}))"""
+
+
+VIEWPORTS = [360, 390, 547, 548, 600, 700, 701, 768, 807, 808, 1024, 1067, 1068, 1100, 1147, 1148, 1280, 1920]
+
+
+def test_sizes_say_how_wide_the_layout_shows_each_picture(page, live_server, settings, media_root):
+    """At every layout breakpoint (and either side of it), list and product page alike."""
+    settings.MEDIADMIN_RESPONSIVE_SIZES = PRODUCTION_RESPONSIVE_SIZES
+    for number in range(5):
+        upload = SimpleUploadedFile(f"p{number}.jpg", photo_like_image(800, 600, seed=number), "image/jpeg")
+        with transaction.atomic():
+            product = services.product_save(product=Product(name=f"Lamp {number}", image=upload,
+                                                            image_alt_text=f"Lamp {number}"))
+    wrong = []
+    for viewport in VIEWPORTS:
+        page.set_viewport_size({"width": viewport, "height": 900})
+        for url in ("/", product.get_absolute_url()):
+            page.goto(f"{live_server.url}{url}", wait_until="networkidle")
+            # A slot narrower than the picture shows it enlarged and blurred; a wider one wastes bytes.
+            wrong += [(viewport, url, picture) for picture in page.evaluate(SLOTS_JS)
+                      if abs(picture["shown"] - picture["slot"]) > 2]
+    assert not wrong
