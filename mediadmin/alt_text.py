@@ -30,8 +30,12 @@ def product_missing_q():
 
 
 def missing_counts():
-    """(main images, gallery images) missing alt text, site-wide."""
-    return (Product.objects.filter(main_image_missing_q()).count(),
+    """(products with any image missing alt text, gallery images missing it), site-wide.
+
+    The same questions the changelists' "missing alt text" filters ask, so each count is the
+    length of the list its link opens.
+    """
+    return (Product.objects.filter(product_missing_q()).count(),
             ProductImage.objects.filter(gallery_image_missing_q()).count())
 
 

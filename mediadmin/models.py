@@ -220,9 +220,12 @@ class FileVersion(models.Model):
     mime_type = models.CharField(_("content type"), max_length=100, blank=True, default="")
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, default="")
     thumbnail = models.CharField(_("thumbnail name"), max_length=500, blank=True, default="")
-    # An image's focal point when it was replaced: a restore brings the picture back as it was cropped.
+    # What described an image when it was replaced (IMAGE_DESCRIPTION_FIELDS): a restore brings the
+    # picture back cropped and described as it was. `decorative` None: nothing recorded (not an image).
     focal_x = models.PositiveSmallIntegerField(_("focal point, across (%)"), null=True, blank=True)
     focal_y = models.PositiveSmallIntegerField(_("focal point, down (%)"), null=True, blank=True)
+    alt_text = models.CharField(_("alt text"), max_length=250, blank=True, default="")
+    decorative = models.BooleanField(_("decorative"), null=True, blank=True)
     replaced_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+", verbose_name=_("replaced by"),
@@ -304,6 +307,13 @@ ORIGINAL_NAME_FIELDS = {
     (ProductDocument, "file"): "original_name",
     (ProductImage, "image"): "original_name",
     (Product, "document"): "document_original_name",
+}
+
+# The alt text and decorative mark of each image field: they describe the picture, so a version
+# keeps them and a restore brings them back with the file (services/versions.py).
+IMAGE_DESCRIPTION_FIELDS = {
+    (Product, "image"): ("image_alt_text", "image_decorative"),
+    (ProductImage, "image"): ("alt_text", "decorative"),
 }
 
 

@@ -4,6 +4,7 @@ by a confirmed POST, expired by `expire_versions`, never orphans, never served p
 Real database transactions (on_commit runs), real storages under the test's MEDIA_ROOT and
 private root, files made in code.
 """
+import html
 import io
 import json
 from datetime import timedelta
@@ -547,3 +548,41 @@ def test_a_version_keeps_its_focal_point_and_a_restore_brings_it_back(admin_clie
     assert (lamp.image_focal_x, lamp.image_focal_y) == (92, 50)  # the restored picture, cropped as it was
     previous = FileVersion.objects.get()
     assert (previous.focal_x, previous.focal_y) == (10, 20)  # and the replaced one keeps its own point
+
+
+def test_a_restore_brings_back_the_alt_text_written_for_that_picture(admin_client, lamp):
+    Product.objects.filter(pk=lamp.pk).update(image_alt_text="A brass lamp, lit")
+    lamp.refresh_from_db()
+    data = _change_data(lamp, image=factories.image_upload("new.jpg", color=(9, 9, 9)),
+                        image_alt_text="A steel lamp, dark")
+    assert admin_client.post(_change_url(lamp), data).status_code == 302
+    version = FileVersion.objects.get()
+    assert (version.alt_text, version.decorative) == ("A brass lamp, lit", False)
+    page = html.unescape(admin_client.get(_restore_url(version)).content.decode())
+    assert "Its alt text comes back with it: “A brass lamp, lit”" in page
+    assert admin_client.post(_restore_url(version)).status_code == 302
+    lamp.refresh_from_db()
+    assert (lamp.image_alt_text, lamp.image_decorative) == ("A brass lamp, lit", False)
+    assert FileVersion.objects.get().alt_text == "A steel lamp, dark"  # the replaced picture keeps its words
+
+
+def test_a_gallery_images_version_keeps_its_decorative_mark(admin_client, lamp):
+    image = lamp.images.get()
+    ProductImage.objects.filter(pk=image.pk).update(alt_text="", decorative=True)
+    image.refresh_from_db()
+    image.image = factories.image_upload("swap.png", "PNG", color=(1, 2, 3))
+    image.alt_text, image.decorative = "A red swatch", False
+    image.save()
+    version = FileVersion.objects.get()
+    assert (version.alt_text, version.decorative) == ("", True)
+    assert admin_client.post(_restore_url(version)).status_code == 302
+    image.refresh_from_db()
+    assert (image.alt_text, image.decorative) == ("", True)
+
+
+def test_a_documents_version_records_no_image_description(admin_client, lamp):
+    document = lamp.documents.get()
+    document.file = factories.pdf_upload("manual-v2.pdf", "Two")
+    document.save()
+    version = FileVersion.objects.get()
+    assert (version.decorative, version.focal_x, version.alt_text) == (None, None, "")

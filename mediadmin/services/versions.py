@@ -31,7 +31,7 @@ from django_cleanup import cache as cleanup_cache
 
 from .. import audit, filenames, filesafety, imaging, uploadlog
 from ..files import stored_fingerprint
-from ..models import ORIGINAL_NAME_FIELDS, FileEvent, FileVersion, ProductDocument
+from ..models import IMAGE_DESCRIPTION_FIELDS, ORIGINAL_NAME_FIELDS, FileEvent, FileVersion, ProductDocument
 from ..storage_errors import storage_errors
 from . import activity, thumbnail_jobs
 from .transactions import atomic_write
@@ -51,11 +51,13 @@ class VersionUnavailable(Exception):
 
 @dataclass(frozen=True)
 class Replacement:
-    """What pre_save knew about a file about to be replaced: its original name, focal point, who replaced it."""
+    """What pre_save knew about a file about to be replaced: its original name, who replaced it, and
+    for an image what described it (focal point, alt text, decorative mark)."""
 
     original_name: str
     user_id: int | None
     focal: tuple = (None, None)
+    description: tuple = ("", None)  # (alt text, decorative); None: nothing recorded
 
 
 def versions_alias(field):
@@ -104,22 +106,26 @@ def note_replacement(instance):
         old = cleanup_cache.get_field_attr(instance, field_name)
         old_name = getattr(old, "name", None)
         if old_name and old_name != getattr(instance, field_name).name:
-            original_name, focal = _stored_facts(instance, field_name, old_name)
-            instance.__dict__.setdefault(PENDING, {})[old_name] = Replacement(original_name, _user_id(instance), focal)
+            instance.__dict__.setdefault(PENDING, {})[old_name] = Replacement(
+                user_id=_user_id(instance), **_stored_facts(instance, field_name, old_name))
 
 
 def _stored_facts(instance, field_name, old_name):
     # The row names the client's file (a document's original_name, a gallery image's field-kept
-    # one, a product's document name) and an image's focal point; by now the form may have
-    # overwritten both (a new file starts centred): read the stored row, one query at most.
-    column = ORIGINAL_NAME_FIELDS.get((type(instance), field_name))
-    focal_fields = getattr(type(instance)._meta.get_field(field_name), "focal_fields", None) or ()
+    # one, a product's document name) and describes an image (focal point, alt text, decorative);
+    # by now the form may have changed all of them (a new file starts centred): read the stored
+    # row, one query at most.
+    model = type(instance)
+    column = ORIGINAL_NAME_FIELDS.get((model, field_name))
+    focal_fields = getattr(model._meta.get_field(field_name), "focal_fields", None) or ()
+    described_by = IMAGE_DESCRIPTION_FIELDS.get((model, field_name), ())
+    columns = [name for name in (column, *focal_fields, *described_by) if name]
     found = {}
-    if column or focal_fields:
-        stored = type(instance)._base_manager.filter(pk=instance.pk, **{field_name: old_name})
-        found = stored.values(*filter(None, [column, *focal_fields])).first() or {}
-    original_name = found.get(column) or filenames.unsuffixed_name(old_name) or filenames.basename(old_name)
-    return original_name, tuple(found.get(name) for name in focal_fields) or (None, None)
+    if columns:
+        found = model._base_manager.filter(pk=instance.pk, **{field_name: old_name}).values(*columns).first() or {}
+    return {"original_name": found.get(column) or filenames.unsuffixed_name(old_name) or filenames.basename(old_name),
+            "focal": tuple(found.get(name) for name in focal_fields) or (None, None),
+            "description": tuple(found.get(name) for name in described_by) or ("", None)}
 
 
 def _user_id(instance):
@@ -165,7 +171,7 @@ def _store_version(model, pk, field_name, field_file, pending):
             original_name=(pending.original_name if pending else filenames.basename(name))[:255],
             mime_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
             replaced_by_id=pending.user_id if pending else None,
-            focal_x=pending.focal[0] if pending else None, focal_y=pending.focal[1] if pending else None,
+            **_description_columns(pending),
         )
     except Exception:
         _delete_files(target, stored)
@@ -173,6 +179,14 @@ def _store_version(model, pk, field_name, field_file, pending):
     if isinstance(field, models.ImageField):
         _schedule_thumbnail(version)  # by the task queue, like every thumbnail: never in the request
     return version
+
+
+def _description_columns(pending):
+    # What described an image when it was replaced; nothing for a file pre_save did not see.
+    if pending is None:
+        return {}
+    (focal_x, focal_y), (alt_text, decorative) = pending.focal, pending.description
+    return {"focal_x": focal_x, "focal_y": focal_y, "alt_text": (alt_text or "")[:250], "decorative": decorative}
 
 
 def _schedule_thumbnail(version):
@@ -227,7 +241,8 @@ def version_restore(*, version, user=None):
     """Make a version the current file of its row again; the file it replaces becomes a version.
 
     The version's bytes are copied back under a new server-made name in the field's folder, the
-    row's file metadata (checksum, size, dimensions, type, original name, focal point) follow, and the copy
+    row's file metadata (checksum, size, dimensions, type, original name) and an image's focal
+    point, alt text and decorative mark follow, and the copy
     in `.versions/` is deleted after commit. Images get their thumbnails made after commit.
     Raises VersionUnavailable when the row or the version's file is gone.
     """
@@ -291,6 +306,10 @@ def _set_current(instance, field, name, version):
     for name, value in zip(getattr(field, "focal_fields", None) or (), (version.focal_x, version.focal_y),
                            strict=False):
         setattr(instance, name, value)  # the point picked on this picture, or the centre
+    described_by = IMAGE_DESCRIPTION_FIELDS.get((type(instance), field.name))
+    if described_by and version.decorative is not None:  # the words written for this picture
+        setattr(instance, described_by[0], version.alt_text)
+        setattr(instance, described_by[1], version.decorative)
 
 
 def _delete_files(storage, names):

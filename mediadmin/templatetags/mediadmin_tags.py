@@ -32,11 +32,14 @@ def may_change_product(user, product=None):
 
 @register.simple_tag
 def missing_alt_text_summary(user):
-    """{"main": n, "gallery": m} images lacking alt text, for users who may fix them; else None."""
+    """{"products": n, "gallery": m}: products with an image lacking alt text, gallery images lacking it.
+
+    For users who may fix them; else None.
+    """
     if not permissions.may_change_product(user):
         return None
-    main, gallery = alt_text.missing_counts()
-    return {"main": main, "gallery": gallery} if main or gallery else None
+    products, gallery = alt_text.missing_counts()
+    return {"products": products, "gallery": gallery} if products or gallery else None
 
 
 @register.inclusion_tag("mediadmin/picture.html")
