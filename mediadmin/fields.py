@@ -139,13 +139,21 @@ class SafeImageField(_SafeFileMixin, models.ImageField):
         return content, clean.info.extension
 
 
+class PercentField(models.PositiveSmallIntegerField):
+    """A whole percentage: 0 to 100, said to the browser too (the form input's min and max)."""
+
+    def formfield(self, **kwargs):
+        """The form field with max_value 100: the number input refuses 150 before the form is sent."""
+        return super().formfield(**{"max_value": 100, **kwargs})
+
+
 def focal_point_fields():
     """The (x, y) fields of an image's focal point, in percent; both empty: the centre (SafeImageField focal_fields)."""
-    across = models.PositiveSmallIntegerField(
+    across = PercentField(
         _("focal point, across (%)"), null=True, blank=True, validators=[MaxValueValidator(100)],
         help_text=_("Click the preview to set it. Cropped thumbnails keep this point in view; empty: the centre."),
     )
-    down = models.PositiveSmallIntegerField(
+    down = PercentField(
         _("focal point, down (%)"), null=True, blank=True, validators=[MaxValueValidator(100)],
     )
     return across, down

@@ -93,6 +93,7 @@ class ProductFormView(DetailView):
         except ValidationError as exc:  # a file refused while being stored (fields.py pre_save)
             form.add_error(None, exc)
             return self._render(form, product, status=400)
+        messages.success(request, _("“%(product)s” was saved.") % {"product": product.name})
         if message := alt_text.warning(product):
             messages.warning(request, message)
         return redirect(product)

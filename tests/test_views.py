@@ -117,3 +117,11 @@ def test_the_staff_form_sets_sku_description_and_alt_text_and_shows_a_preview(ad
     assert "mediadmin-current" in edit  # the stored image's thumbnail
     taken = admin_client.post(reverse("product_create"), {"name": "Other", "sku": "KT-9"})
     assert taken.status_code == 400 and "already exists" in taken.content.decode()
+
+
+def test_staff_form_confirms_a_save(admin_client, media_root):
+    response = admin_client.post(reverse("product_create"), {"name": "Tea Pot", "image": factories.image_upload(
+        "pot.png", "PNG"), "image_alt_text": "A white tea pot"}, follow=True)
+    page = response.content.decode()
+    assert "“Tea Pot” was saved." in page and 'class="success"' in page
+    assert "no alt text" not in page

@@ -90,6 +90,14 @@ def test_choosing_a_new_file_clears_the_old_point_then_a_click_sets_one(page, li
     page.set_input_files("#id_image", str(tmp_path / "other.jpg"))
     assert page.input_value("#id_image_focal_x") == "" and page.input_value("#id_image_focal_y") == ""
     assert not marker.is_visible()  # no stale point drawn on the new picture
+    current = page.locator("div.form-row.field-image .mediadmin-current")
+    box = current.bounding_box()
+    current.click(position={"x": box["width"] * 0.5, "y": box["height"] * 0.5}, force=True)
+    assert page.input_value("#id_image_focal_x") == ""  # the faded old picture is no longer a target
+    assert current.get_attribute("tabindex") == "-1"
+    page.set_input_files("#id_image", [])  # the choice taken back: the old point comes back
+    assert page.input_value("#id_image_focal_x") == "92" and marker.is_visible()
+    page.set_input_files("#id_image", str(tmp_path / "other.jpg"))
     preview = page.locator("div.form-row.field-image .mediadmin-focal-frame img").last
     preview.wait_for(state="visible")
     box = preview.bounding_box()

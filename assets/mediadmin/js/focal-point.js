@@ -17,11 +17,21 @@
     return Math.max(0, Math.min(100, Math.round(value)));
   }
 
+  // The picture the point is for: the chosen file's preview once there is one, else the current image.
+  function hasNewFile(widget) {
+    const file = widget.querySelector('input[type="file"]');
+    return Boolean(file && file.files && file.files.length);
+  }
+
+  function isTarget(widget, frame) {
+    return !(frame.classList.contains("mediadmin-current") && hasNewFile(widget));
+  }
+
   function show(widget) {
     const [x, y] = inputs(widget);
     const set = x && y && x.value !== "" && y.value !== "";
     for (const marker of widget.querySelectorAll(".mediadmin-focal-marker")) {
-      marker.hidden = !set;
+      marker.hidden = !set || !isTarget(widget, marker.closest(".mediadmin-focal-frame"));
       if (set) {
         marker.style.left = `${clamp(x.value)}%`;
         marker.style.top = `${clamp(y.value)}%`;
@@ -40,7 +50,7 @@
   document.addEventListener("click", (event) => {
     const frame = event.target.closest(".mediadmin-focal-frame");
     const widget = frame && frame.closest("[data-mediadmin-focal]");
-    if (!widget) return;
+    if (!widget || !isTarget(widget, frame)) return;
     const box = frame.querySelector("img").getBoundingClientRect();
     setPoint(widget, ((event.clientX - box.left) / box.width) * 100, ((event.clientY - box.top) / box.height) * 100);
   });
@@ -49,7 +59,7 @@
     const frame = event.target.closest && event.target.closest(".mediadmin-focal-frame");
     const widget = frame && frame.closest("[data-mediadmin-focal]");
     const moves = { ArrowLeft: [-STEP, 0], ArrowRight: [STEP, 0], ArrowUp: [0, -STEP], ArrowDown: [0, STEP] };
-    if (!widget || !(event.key in moves)) return;
+    if (!widget || !(event.key in moves) || !isTarget(widget, frame)) return;
     event.preventDefault();
     const [x, y] = inputs(widget);
     const [dx, dy] = moves[event.key];
@@ -63,11 +73,24 @@
   });
 
   // A newly chosen file starts centred: the old point was picked on another picture (the server
-  // applies the same rule to every path, services/thumbnail_jobs.forget_stale_focus).
+  // applies the same rule to every path, services/thumbnail_jobs.forget_stale_focus). Taking the
+  // file back (an emptied selection) brings the old point back. The faded current picture stops
+  // being a target (and a tab stop) while a new file is chosen.
   document.addEventListener("change", (event) => {
     const widget = event.target.type === "file" && event.target.closest("[data-mediadmin-focal]");
-    if (!widget || !event.target.files.length) return;
-    for (const input of inputs(widget)) if (input) input.value = "";
+    if (!widget) return;
+    const [x, y] = inputs(widget);
+    if (!x || !y) return;
+    if (hasNewFile(widget)) {
+      if (!("keptX" in widget.dataset)) Object.assign(widget.dataset, { keptX: x.value, keptY: y.value });
+      x.value = y.value = "";
+    } else if ("keptX" in widget.dataset) {
+      [x.value, y.value] = [widget.dataset.keptX, widget.dataset.keptY];
+      delete widget.dataset.keptX;
+      delete widget.dataset.keptY;
+    }
+    const current = widget.querySelector(".mediadmin-current.mediadmin-focal-frame");
+    if (current) current.tabIndex = hasNewFile(widget) ? -1 : 0;
     show(widget);
   });
 
