@@ -47,7 +47,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 TARGET_BYTES, TARGET_SSIM = 0.6, 0.95
 # Today's tags and the markup main rendered at 5ef16eb in their place.
 BEFORE_MARKUP = {
-    '{% picture product.image "detail" alt=product.image_alt css_class="main-image" lazy=False %}':
+    '{% picture product.image "detail" alt=product.image_alt css_class="main-image" priority=True %}':
         '<img class="main-image" src="{% thumbnail_url product.image \'detail\' %}" alt="{{ product.image_alt }}">',
     '{% picture image.image "gallery" alt=image.alt %}':
         '<img src="{% thumbnail_url image.image \'gallery\' %}" alt="{{ image.alt }}" width="160" height="160"'

@@ -57,7 +57,10 @@ def test_picture_markup_lists_avif_webp_and_the_fallback(responsive):
     img = re.search(r"<img [^>]+>", html).group(0)
     assert 'srcset="' in img and 'width="800" height="533"' in img and 'alt="A kettle"' in img
     assert 'decoding="async"' in img and "loading=" not in img and 'class="main-image"' in img
+    assert "fetchpriority" not in img
     assert 'loading="lazy"' in _render(product, size="gallery")
+    first = re.search(r"<img [^>]+>", _render(product, priority="True")).group(0)  # the page's largest paint
+    assert 'fetchpriority="high"' in first and "loading=" not in first
 
 
 def test_a_small_source_is_never_enlarged_and_widths_are_not_repeated(responsive):
@@ -110,5 +113,7 @@ def test_public_pages_render_pictures(responsive, client):
     thumbnails.warm(product.images.get().image)
     detail = client.get(product.get_absolute_url()).content.decode()
     assert detail.count("<picture>") == 2 and 'type="image/avif"' in detail
+    assert detail.count('fetchpriority="high"') == 1  # the main image, not the gallery
     listing = client.get("/").content.decode()
     assert "<picture>" in listing and 'alt="A camera"' in listing
+    assert listing.count('fetchpriority="high"') == 1  # the first card only

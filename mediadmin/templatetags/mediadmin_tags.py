@@ -43,14 +43,16 @@ def missing_alt_text_summary(user):
 
 
 @register.inclusion_tag("mediadmin/picture.html")
-def picture(field_file, size_name, alt="", css_class="", lazy=True):
+def picture(field_file, size_name, alt="", css_class="", lazy=True, priority=False):
     """<picture> of a named size: AVIF and WebP sources, srcset and sizes, width and height, a fallback <img>.
 
     Every variant comes from the thumbnail task after commit; one not made yet is left out
-    (thumbnails.picture). `lazy` false for an image above the fold (the product page's main image).
+    (thumbnails.picture). `lazy` false for an image above the fold; `priority` for the one that is
+    the page's largest paint (the product page's main image, the list's first card): fetched first
+    (fetchpriority="high"), never lazily.
     """
     return {"picture": thumbnails.picture(field_file, size_name), "alt": alt, "css_class": css_class,
-            "lazy": lazy}
+            "lazy": lazy and not priority, "priority": priority}
 
 
 @register.filter
