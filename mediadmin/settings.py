@@ -293,7 +293,7 @@ MEDIADMIN_FOCAL_GUESS = env_bool("MEDIADMIN_FOCAL_GUESS", default=False)
 # browser computes from it is the width the image is shown at, from a phone to a wide screen.
 # detail's widest is 1000, not 1200: a 12 MP (4000 px) camera JPEG is then decoded at 1/2 scale
 # once for every size; 1200 needed a full-scale decode, 3.5x the time and 1.9x the peak memory
-# of warm() (docs/performance.md, "Responsive images"). 1000 still covers the 526 px column at 1.9x DPR.
+# of warm() (docs/performance.md, "Responsive images"). 1000 still covers the 538 px column at 1.86x DPR.
 MEDIADMIN_RESPONSIVE_SIZES = {
     "card": {"widths": [320, 480, 640], "formats": ["AVIF", "WEBP"],
              "sizes": "(min-width: 1148px) 260px, (min-width: 1068px) calc(25vw - 27px), "

@@ -37,6 +37,8 @@ _DRAFT_SIZE = "mediadmin.draft_size"
 SHARED_DECODE_MAX_PIXELS = 8_000_000
 # Modes Image.reduce() handles (it premultiplies LA and RGBA itself).
 _REDUCIBLE = {"L", "LA", "RGB", "RGBA", "RGBa", "La", "I", "F", "CMYK"}
+# Modes whose colour profile (if any) describes RGB: a P image's palette is RGB.
+_RGB_PROFILED_MODES = {"RGB", "RGBA", "RGBX", "RGBa", "P", "PA"}
 # Modes Pillow reads 16-bit grey PNGs in.
 _SIXTEEN_BIT_GREY = {"I;16", "I;16B", "I;16L", "I"}
 
@@ -128,12 +130,15 @@ class Engine(pil_engine.Engine):
         return image
 
     def get_image_info(self, image):
-        """The source's info written into each thumbnail; a CMYK source's profile left out.
+        """The source's info written into each thumbnail; a profile that is not an RGB one left out.
 
-        Its thumbnails are converted to sRGB (_colorspace): the CMYK profile would mis-tag them.
+        The thumbnails are RGB (sorl's colour step; a CMYK source through its profile, _colorspace):
+        a CMYK or grey profile would mis-tag them. An RGB profile (a phone's Display P3) is kept.
         """
         info = super().get_image_info(image)
-        return {k: v for k, v in info.items() if k != "icc_profile"} if image.mode == "CMYK" else info
+        if image.mode in _RGB_PROFILED_MODES:
+            return info
+        return {key: value for key, value in info.items() if key != "icc_profile"}
 
     def _colorspace(self, image, colorspace, format_):
         # sorl's RGB step is Pillow's convert(), which ignores a CMYK image's colour profile.
@@ -188,8 +193,10 @@ class Engine(pil_engine.Engine):
             return None  # a large PNG/WebP/GIF: one full decode kept beside a working copy costs too much memory
         if state.decoded is None:
             # One copy per source: a plain still image, not the opened file (an animation's
-            # file object would make sorl write every frame).
-            state.decoded = self._decode_for(image, state.plan).copy()
+            # file object would make sorl write every frame). A CMYK source is converted once here
+            # for every size (a new image: no copy needed), not in each size's colour step.
+            decoded = self._decode_for(image, state.plan)
+            state.decoded = imaging.cmyk_to_srgb(decoded) if decoded.mode == "CMYK" else decoded.copy()
         return state.decoded
 
     def _decode_for(self, image, plan):
@@ -200,8 +207,7 @@ class Engine(pil_engine.Engine):
                        for geometry, opts in self._filled(plan)]
             self._apply_draft(image, max(factors, default=1))
         image.load()
-        # Once for every size, not in each size's colour step (a colour-managed conversion).
-        return imaging.cmyk_to_srgb(image) if image.mode == "CMYK" else image
+        return image
 
     def _filled(self, plan):
         # The options as sorl's backend completes them (crop, upscale, cropbox...).
@@ -315,9 +321,9 @@ _MODERN_ENCODERS = {
 def _modern_bytes(image, format_, image_info):
     """One frame in AVIF or WebP, alpha kept, at the format's own quality settings."""
     frame = image[0] if isinstance(image, list) else image
-    params = {"format": format_, **_MODERN_ENCODERS[format_]()}
-    if "icc_profile" in image_info:
-        params["icc_profile"] = image_info["icc_profile"]
+    # Always said: Pillow's AVIF writer would otherwise take the frame's own info["icc_profile"],
+    # which a grey source's profile survives sorl's RGB conversion in (get_image_info leaves it out).
+    params = {"format": format_, **_MODERN_ENCODERS[format_](), "icc_profile": image_info.get("icc_profile") or b""}
     buffer = BytesIO()
     frame.save(buffer, **params)
     return buffer.getvalue()
@@ -332,8 +338,7 @@ def _png_bytes(image, image_info, level):
                       duration=[frame.info["duration"] for frame in frames])
         if "loop" in image_info:
             params["loop"] = image_info["loop"]
-    if "icc_profile" in image_info:
-        params["icc_profile"] = image_info["icc_profile"]
+    params["icc_profile"] = image_info.get("icc_profile") or b""  # as in _modern_bytes: never the frame's own
     buffer = BytesIO()
     frames[0].save(buffer, **params)
     return buffer.getvalue()

@@ -48,9 +48,10 @@ def close(found, expected, tolerance=6):
 
 
 def _upload(data, name="catalogue.jpg"):
+    content_type = "image/png" if name.endswith(".png") else "image/jpeg"
     with transaction.atomic():
         return services.product_save(product=Product(
-            name="Print ready", image=SimpleUploadedFile(name, data, "image/jpeg"), image_alt_text="Inks"))
+            name="Print ready", image=SimpleUploadedFile(name, data, content_type), image_alt_text="Inks"))
 
 
 @pytest.fixture
@@ -110,3 +111,38 @@ def _png():
     buffer = io.BytesIO()
     Image.new("RGB", (64, 64), (10, 200, 10)).save(buffer, "PNG")
     return buffer.getvalue()
+
+
+def test_a_grey_images_profile_is_not_written_into_its_rgb_thumbnails(responsive):
+    from PIL import ImageCms
+
+    grey_profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("LAB")).tobytes()  # not an RGB profile
+    buffer = io.BytesIO()
+    Image.new("L", (600, 400), 128).save(buffer, "JPEG", icc_profile=grey_profile)
+    product = _upload(buffer.getvalue(), "grey.jpg")
+    for name in ["detail", "detail@400.avif", "detail@400.webp"]:
+        with Image.open(responsive / thumbnails.known(product.image, name).name) as thumb:
+            assert "icc_profile" not in thumb.info, name
+
+
+def test_an_rgb_images_profile_is_kept(responsive):
+    from PIL import ImageCms
+
+    srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()  # stands for a Display P3 one
+    buffer = io.BytesIO()
+    Image.new("RGB", (600, 400), (200, 80, 40)).save(buffer, "JPEG", icc_profile=srgb)
+    product = _upload(buffer.getvalue(), "tagged.jpg")
+    for name in ["detail", "detail@400.avif", "detail@400.webp"]:
+        with Image.open(responsive / thumbnails.known(product.image, name).name) as thumb:
+            assert thumb.info.get("icc_profile") == srgb, name
+
+
+def test_a_grey_pngs_profile_is_not_written_into_its_rgb_png_thumbnails(responsive):
+    from PIL import ImageCms
+
+    buffer = io.BytesIO()
+    Image.new("L", (600, 400), 128).save(buffer, "PNG", icc_profile=ImageCms.ImageCmsProfile(
+        ImageCms.createProfile("LAB")).tobytes())
+    product = _upload(buffer.getvalue(), "grey.png")
+    with Image.open(responsive / thumbnails.known(product.image, "detail@400").name) as thumb:
+        assert thumb.format == "PNG" and "icc_profile" not in thumb.info

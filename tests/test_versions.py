@@ -586,3 +586,15 @@ def test_a_documents_version_records_no_image_description(admin_client, lamp):
     document.save()
     version = FileVersion.objects.get()
     assert (version.decorative, version.focal_x, version.alt_text) == (None, None, "")
+
+
+def test_an_older_version_without_a_recorded_description_says_so_and_keeps_the_alt_text(admin_client, lamp):
+    Product.objects.filter(pk=lamp.pk).update(image_alt_text="A brass lamp")
+    lamp = _replace_main_image(admin_client, Product.objects.get(pk=lamp.pk))
+    FileVersion.objects.update(decorative=None, alt_text="", focal_x=None, focal_y=None)  # made before 0012
+    version = FileVersion.objects.get()
+    Product.objects.filter(pk=lamp.pk).update(image_alt_text="A steel lamp")
+    page = html.unescape(admin_client.get(_restore_url(version)).content.decode())
+    assert "Its alt text was not recorded" in page and "comes back with it" not in page
+    assert admin_client.post(_restore_url(version)).status_code == 302
+    assert Product.objects.get(pk=lamp.pk).image_alt_text == "A steel lamp"

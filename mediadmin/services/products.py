@@ -9,7 +9,7 @@ from .documents import document_save
 from .transactions import atomic_write
 
 
-def product_save(*, product: Product, user=None, record: bool = True) -> Product:
+def product_save(*, product: Product, user=None, record: bool = True, keep_focus: bool = False) -> Product:
     """Save a product in its own transaction; a newly stored main image gets its thumbnails after commit.
 
     The scheduling happens here, in thumbnail_jobs.save_and_schedule(): the image fields
@@ -19,11 +19,13 @@ def product_save(*, product: Product, user=None, record: bool = True) -> Product
     post_save receiver (which covers saves that call no service) leaves it alone: one task
     per new image. A newly assigned document's client name is kept (product_fill_document_name).
     A newly stored image or document is put on record (activity) unless `record` is False (load_demo).
+    `keep_focus`: the focal point set on `product` is for its new image even if it equals the old
+    one's (thumbnail_jobs.forget_stale_focus otherwise clears an unchanged point with a new file).
     """
     product_fill_document_name(product=product)
     pending = activity.pending_files(product) if record else []
     with atomic_write():
-        thumbnail_jobs.save_and_schedule(product)
+        thumbnail_jobs.save_and_schedule(product, keep_focus=keep_focus)
         activity.record_saved(pending, instance=product, user=user, product=product)
     return product
 
@@ -67,8 +69,7 @@ def gallery_image_make_main(*, image: ProductImage) -> Product:
         product.image = File(source, name=image.display_name)
         product.image_alt_text, product.image_decorative = image.alt_text, image.decorative
         product.image_focal_x, product.image_focal_y = image.focal_x, image.focal_y
-        setattr(product, thumbnail_jobs.FOCUS_GIVEN, True)  # even when it equals the old image's point
-        return product_save(product=product)
+        return product_save(product=product, keep_focus=True)  # even when it equals the old image's point
 
 
 def mark_uploaded(image: ProductImage, user) -> ProductImage:

@@ -22,8 +22,6 @@ NEW_IMAGES = "_mediadmin_new_images"
 CLAIMED = "_mediadmin_thumbnails_claimed"
 # Set between pre_save and post_save: image fields keeping their file whose focal point changes.
 NEW_FOCUS = "_mediadmin_new_focus"
-# Set by a service that gives a new file its focal point on purpose, even one equal to the stored point.
-FOCUS_GIVEN = "_mediadmin_focus_given"
 
 
 def image_fields(model):
@@ -39,11 +37,17 @@ def new_image_fields(instance):
     ]
 
 
-def save_and_schedule(instance):
-    """Save `instance`; once the transaction commits, the images this save stored get their sizes made."""
+def save_and_schedule(instance, *, keep_focus=False):
+    """Save `instance`; once the transaction commits, the images this save stored get their sizes made.
+
+    `keep_focus`: the focal point on the instance was given for its new file on purpose (see
+    forget_stale_focus), even if it equals the stored one ("Use as main image").
+    """
     with _claimed(instance):
-        new_images, new_focus = new_image_fields(instance), focal_changed_fields(instance)
-        forget_stale_focus(instance, new_images)
+        stored = stored_focus(instance)
+        new_images, new_focus = new_image_fields(instance), focal_changed_fields(instance, stored)
+        if not keep_focus:
+            forget_stale_focus(instance, new_images, stored)
         instance.save()
         schedule(instance, new_images)
         schedule_recrop(instance, new_focus)
@@ -66,34 +70,38 @@ def schedule(instance, field_names):
         thumbnails.schedule(instance, field_name)
 
 
-def focal_changed_fields(instance):
-    """Image fields keeping their stored file whose focal point the next save changes (one query)."""
-    fields = [f for f in image_fields(type(instance)) if getattr(f, "focal_fields", None)]
+def _focal_image_fields(model):
+    return [f for f in image_fields(model) if getattr(f, "focal_fields", None)]
+
+
+def stored_focus(instance):
+    """The stored file name and focal point of each image field that has one: one query, {} for a new row."""
+    fields = _focal_image_fields(type(instance))
     if not fields or instance.pk is None:
-        return []
+        return {}
     columns = [name for f in fields for name in (f.name, *f.focal_fields)]
-    stored = type(instance)._default_manager.filter(pk=instance.pk).values(*columns).first() or {}
-    return [f.name for f in fields
-            if getattr(instance, f.name) and stored.get(f.name) == getattr(instance, f.name).name
+    return type(instance)._default_manager.filter(pk=instance.pk).values(*columns).first() or {}
+
+
+def focal_changed_fields(instance, stored):
+    """Image fields keeping their stored file whose focal point the next save changes (`stored`: stored_focus)."""
+    return [f.name for f in _focal_image_fields(type(instance))
+            if stored and getattr(instance, f.name) and stored.get(f.name) == getattr(instance, f.name).name
             and any(stored.get(name) != getattr(instance, name) for name in f.focal_fields)]
 
 
-def forget_stale_focus(instance, field_names):
-    """Clear the focal point of each new file here unless this save sets one (one query, existing rows only).
+def forget_stale_focus(instance, field_names, stored):
+    """Clear the focal point of each new file here unless this save sets one (`stored`: stored_focus).
 
     The stored point was picked on the picture being replaced: kept, it would crop the new one
-    around a spot that means nothing there (a replacement, a restored version, the staff form).
-    A point that differs from the stored one was set for the new file (a click on its preview)
-    and stays, as does one a service gives on purpose (FOCUS_GIVEN: "Use as main image").
+    around a spot that means nothing there (a replacement through any form, code or command). A
+    point that differs from the stored one was set for the new file (a click on its preview) and
+    stays; so does one a service gives on purpose (save_and_schedule's keep_focus). A restored
+    version brings its own recorded point (services/versions.py) and never comes through here.
     """
-    given = instance.__dict__.pop(FOCUS_GIVEN, False)
-    fields = [f for f in image_fields(type(instance)) if f.name in field_names and getattr(f, "focal_fields", None)]
-    if given or not fields or instance.pk is None:
-        return
-    names = [name for f in fields for name in f.focal_fields]
-    stored = type(instance)._default_manager.filter(pk=instance.pk).values(*names).first() or {}
-    for field in fields:
-        if stored and all(stored[name] == getattr(instance, name) for name in field.focal_fields):
+    for field in _focal_image_fields(type(instance)):
+        if field.name in field_names and stored and all(
+                stored.get(name) == getattr(instance, name) for name in field.focal_fields):
             for name in field.focal_fields:
                 setattr(instance, name, None)
 
@@ -106,11 +114,14 @@ def schedule_recrop(instance, field_names):
 
 def note_new_images(instance):
     """pre_save glue: remember which image fields this save stores or re-focuses, unless a service claimed it."""
-    claimed = getattr(instance, CLAIMED, False)
-    setattr(instance, NEW_IMAGES, [] if claimed else new_image_fields(instance))
-    setattr(instance, NEW_FOCUS, [] if claimed else focal_changed_fields(instance))
-    if not claimed:
-        forget_stale_focus(instance, instance.__dict__[NEW_IMAGES])
+    if getattr(instance, CLAIMED, False):
+        setattr(instance, NEW_IMAGES, [])
+        setattr(instance, NEW_FOCUS, [])
+        return
+    stored = stored_focus(instance)
+    setattr(instance, NEW_IMAGES, new_image_fields(instance))
+    setattr(instance, NEW_FOCUS, focal_changed_fields(instance, stored))
+    forget_stale_focus(instance, instance.__dict__[NEW_IMAGES], stored)
 
 
 def schedule_noted(instance):

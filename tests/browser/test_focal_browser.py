@@ -75,8 +75,43 @@ def test_click_a_gallery_rows_preview_then_its_crops_follow(page, live_server, a
         assert sum(1 for r, g, b in pixels if r > 180 and g < 90) >= 12  # the red disc is in the square
 
 
-def test_choosing_a_new_file_clears_the_old_point_then_a_click_sets_one(page, live_server, admin_user, media_root,
-                                                                      tmp_path):
+def test_a_new_file_starts_without_the_old_point_and_a_click_on_its_preview_sets_one(
+        page, live_server, admin_user, media_root, tmp_path):
+    upload = factories.image_upload("panorama.jpg")
+    upload.file = io.BytesIO(panorama())
+    with transaction.atomic():
+        product = services.product_save(product=Product(name="Panorama", image=upload, image_alt_text="Sky",
+                                                        image_focal_x=92, image_focal_y=50))
+    login(page, live_server, admin_user)
+    url = f"{live_server.url}/admin/mediadmin/product/{product.pk}/change/"
+    page.goto(url)
+    current = page.locator("div.form-row.field-image .mediadmin-current")
+    markers = page.locator("div.form-row.field-image .mediadmin-focal-marker")
+    assert markers.first.is_visible() and page.input_value("#id_image_focal_x") == "92"
+    (tmp_path / "other.jpg").write_bytes(panorama())
+    page.set_input_files("#id_image", str(tmp_path / "other.jpg"))
+    assert not markers.first.is_visible() and not markers.last.is_visible()  # no old point on either picture
+    assert page.input_value("#id_image_focal_x") == "92"  # kept: a form sent back with errors still has it
+    box = current.bounding_box()
+    current.click(position={"x": box["width"] * 0.5, "y": box["height"] * 0.5}, force=True)
+    assert page.input_value("#id_image_focal_x") == "92"  # the faded old picture is no longer a target
+    assert current.get_attribute("tabindex") == "-1"
+    page.set_input_files("#id_image", [])  # the choice taken back: the current picture and its point again
+    assert markers.first.is_visible() and current.get_attribute("tabindex") == "0"
+    page.set_input_files("#id_image", str(tmp_path / "other.jpg"))
+    preview = page.locator("div.form-row.field-image .mediadmin-new-preview .mediadmin-focal-frame img")
+    preview.wait_for(state="visible")
+    box = preview.bounding_box()
+    preview.click(position={"x": box["width"] * 0.25, "y": box["height"] * 0.5})
+    assert abs(int(page.input_value("#id_image_focal_x")) - 25) <= 1 and markers.last.is_visible()
+    page.click("input[name=_save]")
+    page.wait_for_url(f"{live_server.url}/admin/mediadmin/product/")
+    product.refresh_from_db()
+    assert abs(product.image_focal_x - 25) <= 1 and "other" in product.image.name
+
+
+def test_a_refused_new_file_leaves_the_current_images_point_alone(page, live_server, admin_user, media_root,
+                                                                  tmp_path):
     upload = factories.image_upload("panorama.jpg")
     upload.file = io.BytesIO(panorama())
     with transaction.atomic():
@@ -84,26 +119,13 @@ def test_choosing_a_new_file_clears_the_old_point_then_a_click_sets_one(page, li
                                                         image_focal_x=92, image_focal_y=50))
     login(page, live_server, admin_user)
     page.goto(f"{live_server.url}/admin/mediadmin/product/{product.pk}/change/")
-    marker = page.locator("div.form-row.field-image .mediadmin-focal-marker").first
-    assert marker.is_visible() and page.input_value("#id_image_focal_x") == "92"
-    (tmp_path / "other.jpg").write_bytes(panorama())
-    page.set_input_files("#id_image", str(tmp_path / "other.jpg"))
-    assert page.input_value("#id_image_focal_x") == "" and page.input_value("#id_image_focal_y") == ""
-    assert not marker.is_visible()  # no stale point drawn on the new picture
-    current = page.locator("div.form-row.field-image .mediadmin-current")
-    box = current.bounding_box()
-    current.click(position={"x": box["width"] * 0.5, "y": box["height"] * 0.5}, force=True)
-    assert page.input_value("#id_image_focal_x") == ""  # the faded old picture is no longer a target
-    assert current.get_attribute("tabindex") == "-1"
-    page.set_input_files("#id_image", [])  # the choice taken back: the old point comes back
-    assert page.input_value("#id_image_focal_x") == "92" and marker.is_visible()
-    page.set_input_files("#id_image", str(tmp_path / "other.jpg"))
-    preview = page.locator("div.form-row.field-image .mediadmin-focal-frame img").last
-    preview.wait_for(state="visible")
-    box = preview.bounding_box()
-    preview.click(position={"x": box["width"] * 0.25, "y": box["height"] * 0.5})
-    assert abs(int(page.input_value("#id_image_focal_x")) - 25) <= 1
-    page.click("input[name=_save]")
-    page.wait_for_url(f"{live_server.url}/admin/mediadmin/product/")
+    (tmp_path / "broken.jpg").write_bytes(panorama()[:2000])  # a truncated JPEG: refused with a message
+    page.set_input_files("#id_image", str(tmp_path / "broken.jpg"))
+    page.click("input[name=_continue]")
+    page.wait_for_load_state()
+    assert page.locator(".errorlist").count() > 0
+    assert page.input_value("#id_image_focal_x") == "92"  # sent back with the current image's point
+    page.click("input[name=_continue]")  # saved again without a new file
+    page.wait_for_load_state()
     product.refresh_from_db()
-    assert abs(product.image_focal_x - 25) <= 1 and product.image.name != "product_images/panorama.jpg"
+    assert (product.image_focal_x, product.image_focal_y) == (92, 50) and "panorama" in product.image.name

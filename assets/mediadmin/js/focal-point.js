@@ -1,7 +1,13 @@
 /* Focal point: a click on an image preview (or the arrow keys on it) fills the x % / y % fields.
  * Works for every widget with data-mediadmin-focal (one delegated listener per event); the
  * fields' names come from its data-* attributes (data-field, data-focal-x, data-focal-y), built
- * in Python from the model field's focal_fields. The marker shows the point on both previews. */
+ * in Python from the model field's focal_fields.
+ *
+ * Which picture the point is for: the current image, or once a new file is chosen (image-preview.js
+ * marks the widget has-new-file: the one rule for both scripts) that file's preview. The fields are
+ * never emptied here: a new file whose point is left as it was starts centred on the server
+ * (services/thumbnail_jobs.forget_stale_focus), and a form sent back with errors still holds the
+ * current image's point. The new preview shows a marker only once a point is set on it. */
 "use strict";
 (function () {
   const STEP = 5; // percent per arrow key press
@@ -17,24 +23,29 @@
     return Math.max(0, Math.min(100, Math.round(value)));
   }
 
-  // The picture the point is for: the chosen file's preview once there is one, else the current image.
   function hasNewFile(widget) {
-    const file = widget.querySelector('input[type="file"]');
-    return Boolean(file && file.files && file.files.length);
+    return widget.classList.contains("has-new-file");
   }
 
+  // A frame takes clicks and keys when its picture is the one the point is for.
   function isTarget(widget, frame) {
-    return !(frame.classList.contains("mediadmin-current") && hasNewFile(widget));
+    return frame.classList.contains("mediadmin-current") !== hasNewFile(widget);
+  }
+
+  // Whether the fields hold a point for the picture shown: the current one's, or one set on the new file.
+  function pointFor(widget) {
+    const [x, y] = inputs(widget);
+    const set = x && y && x.value !== "" && y.value !== "";
+    return set && (!hasNewFile(widget) || widget.dataset.newPoint === "set") ? [x.value, y.value] : null;
   }
 
   function show(widget) {
-    const [x, y] = inputs(widget);
-    const set = x && y && x.value !== "" && y.value !== "";
+    const point = pointFor(widget);
     for (const marker of widget.querySelectorAll(".mediadmin-focal-marker")) {
-      marker.hidden = !set || !isTarget(widget, marker.closest(".mediadmin-focal-frame"));
-      if (set) {
-        marker.style.left = `${clamp(x.value)}%`;
-        marker.style.top = `${clamp(y.value)}%`;
+      marker.hidden = !point || !isTarget(widget, marker.closest(".mediadmin-focal-frame"));
+      if (point) {
+        marker.style.left = `${clamp(point[0])}%`;
+        marker.style.top = `${clamp(point[1])}%`;
       }
     }
   }
@@ -44,6 +55,7 @@
     if (!x || !y) return;
     x.value = clamp(xValue);
     y.value = clamp(yValue);
+    if (hasNewFile(widget)) widget.dataset.newPoint = "set";
     show(widget);
   }
 
@@ -61,34 +73,26 @@
     const moves = { ArrowLeft: [-STEP, 0], ArrowRight: [STEP, 0], ArrowUp: [0, -STEP], ArrowDown: [0, STEP] };
     if (!widget || !(event.key in moves) || !isTarget(widget, frame)) return;
     event.preventDefault();
-    const [x, y] = inputs(widget);
+    const [x, y] = pointFor(widget) || [50, 50]; // a new file's point starts at the centre
     const [dx, dy] = moves[event.key];
-    setPoint(widget, (x.value === "" ? 50 : Number(x.value)) + dx, (y.value === "" ? 50 : Number(y.value)) + dy);
+    setPoint(widget, Number(x) + dx, Number(y) + dy);
   });
 
   document.addEventListener("input", (event) => {
     for (const widget of document.querySelectorAll("[data-mediadmin-focal]")) {
-      if (inputs(widget).includes(event.target)) show(widget);
+      if (!inputs(widget).includes(event.target)) continue;
+      if (hasNewFile(widget)) widget.dataset.newPoint = "set"; // typed for the new file
+      show(widget);
     }
   });
 
-  // A newly chosen file starts centred: the old point was picked on another picture (the server
-  // applies the same rule to every path, services/thumbnail_jobs.forget_stale_focus). Taking the
-  // file back (an emptied selection) brings the old point back. The faded current picture stops
-  // being a target (and a tab stop) while a new file is chosen.
+  // A new (or no longer any) file: the point is yet to be set on it, and the faded current picture
+  // is neither a target nor a tab stop while a new file is chosen. image-preview.js, loaded first,
+  // has already marked the widget.
   document.addEventListener("change", (event) => {
     const widget = event.target.type === "file" && event.target.closest("[data-mediadmin-focal]");
     if (!widget) return;
-    const [x, y] = inputs(widget);
-    if (!x || !y) return;
-    if (hasNewFile(widget)) {
-      if (!("keptX" in widget.dataset)) Object.assign(widget.dataset, { keptX: x.value, keptY: y.value });
-      x.value = y.value = "";
-    } else if ("keptX" in widget.dataset) {
-      [x.value, y.value] = [widget.dataset.keptX, widget.dataset.keptY];
-      delete widget.dataset.keptX;
-      delete widget.dataset.keptY;
-    }
+    delete widget.dataset.newPoint;
     const current = widget.querySelector(".mediadmin-current.mediadmin-focal-frame");
     if (current) current.tabIndex = hasNewFile(widget) ? -1 : 0;
     show(widget);
