@@ -9,6 +9,8 @@ from . import imaging
 
 # The Pillow feature each format needs, for reading uploads and for writing thumbnails.
 _CODECS = {"JPEG": "jpg", "PNG": "zlib", "WEBP": "webp"}
+# The formats a responsive variant can be written in (MEDIADMIN_RESPONSIVE_SIZES), and Pillow's feature for each.
+_VARIANT_CODECS = {"AVIF": "avif", "WEBP": "webp"}
 
 
 @register(Tags.compatibility)
@@ -204,3 +206,39 @@ def check_version_retention(app_configs, **kwargs):
         return [Error(str(exc), hint="Set MEDIADMIN_VERSION_RETENTION to an age such as 30d or 12w.",
                       id="mediadmin.E023")]
     return []
+
+
+@register(Tags.compatibility)
+def check_responsive_sizes(app_configs, **kwargs):
+    """MEDIADMIN_RESPONSIVE_SIZES: named sizes, positive widths, formats this Pillow can write, encoder settings.
+
+    A format Pillow cannot write (a Pillow built without libavif) would make the thumbnail task
+    fail for every upload and the pages queue the missing variants again and again.
+    """
+    problems = [problem for name, spec in settings.MEDIADMIN_RESPONSIVE_SIZES.items()
+                for problem in _responsive_size_problems(name, spec)]
+    if not 0 <= settings.MEDIADMIN_AVIF_QUALITY <= 100 or not 0 <= settings.MEDIADMIN_WEBP_QUALITY <= 100:
+        problems.append("MEDIADMIN_AVIF_QUALITY and MEDIADMIN_WEBP_QUALITY go from 0 to 100")
+    if not 0 <= settings.MEDIADMIN_AVIF_SPEED <= 10:
+        problems.append("MEDIADMIN_AVIF_SPEED goes from 0 (slowest, smallest) to 10")
+    return [Error(
+        f"The responsive image settings cannot be used: {'; '.join(problems)}.",
+        hint="Fix MEDIADMIN_RESPONSIVE_SIZES in settings.py (or the MEDIADMIN_AVIF_* / MEDIADMIN_WEBP_* "
+             "variables). For a missing format, install Pillow from its wheels (they include libavif and "
+             "libwebp: pip install --force-reinstall Pillow) or drop the format from the size's list.",
+        id="mediadmin.E024",
+    )] if problems else []
+
+
+def _responsive_size_problems(name, spec):
+    if name not in settings.MEDIADMIN_THUMBNAIL_SIZES:
+        return [f"{name!r} is not a size of MEDIADMIN_THUMBNAIL_SIZES"]
+    widths, formats = spec.get("widths") or [], spec.get("formats") or []
+    problems = [] if widths and all(isinstance(w, int) and w > 0 for w in widths) else [
+        f"{name!r} needs a list of positive whole widths"]
+    for fmt in formats:
+        if fmt not in _VARIANT_CODECS:
+            problems.append(f"{name!r} asks for {fmt!r}; variants are written in AVIF or WEBP")
+        elif not features.check(_VARIANT_CODECS[fmt]):
+            problems.append(f"{name!r} asks for {fmt}, which this Pillow cannot write")
+    return problems

@@ -55,3 +55,22 @@ def test_s3_with_overwrite_is_an_error(settings):
     assert error.id == "mediadmin.E006"
     settings.STORAGES["default"]["OPTIONS"] = {"file_overwrite": False}
     assert checks.check_s3_overwrite_off(None) == []
+
+
+def test_the_responsive_sizes_are_checked(settings, monkeypatch):
+    from PIL import features
+
+    assert checks.check_responsive_sizes(None) == []
+    settings.MEDIADMIN_RESPONSIVE_SIZES = {
+        "detail": {"widths": [400, 0], "formats": ["AVIF", "GIF"]}, "poster": {"widths": [1200]}}
+    settings.MEDIADMIN_AVIF_SPEED = 12
+    [error] = checks.check_responsive_sizes(None)
+    assert error.id == "mediadmin.E024"
+    for said in ("'poster' is not a size", "positive whole widths", "'GIF'", "MEDIADMIN_AVIF_SPEED"):
+        assert said in error.msg
+    settings.MEDIADMIN_RESPONSIVE_SIZES = {"card": {"widths": [320], "formats": ["AVIF"]}}
+    settings.MEDIADMIN_AVIF_SPEED = 8
+    real_check = features.check
+    monkeypatch.setattr(features, "check", lambda feature: feature != "avif" and real_check(feature))
+    [error] = checks.check_responsive_sizes(None)  # a Pillow built without libavif
+    assert "AVIF, which this Pillow cannot write" in error.msg and "wheels" in error.hint
