@@ -22,15 +22,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = Path(tempfile.mkdtemp(prefix="mediadmin-bench-"))
-sys.path.insert(0, str(ROOT))
-os.environ.update({
-    "DJANGO_SETTINGS_MODULE": "mediadmin.settings",
-    "DATABASE_URL": f"sqlite:///{WORK / 'bench.sqlite3'}",
-    "DJANGO_MEDIA_ROOT": str(WORK / "media"),
-    "DJANGO_ALLOWED_HOSTS": "testserver",
-    "MEDIADMIN_LOG_LEVEL": "ERROR",
-    "DJANGO_STATICFILES_STORAGE": "django.contrib.staticfiles.storage.StaticFilesStorage",
-})
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+from workspace import throwaway_env  # noqa: E402
+
+os.environ.update(throwaway_env(
+    WORK, DJANGO_ALLOWED_HOSTS="testserver",
+    DJANGO_STATICFILES_STORAGE="django.contrib.staticfiles.storage.StaticFilesStorage"))
 
 import django  # noqa: E402
 

@@ -28,14 +28,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = Path(tempfile.mkdtemp(prefix="mediadmin-bench-"))
-sys.path.insert(0, str(ROOT))
-os.environ.update({
-    "DJANGO_SETTINGS_MODULE": "mediadmin.settings",
-    "DATABASE_URL": f"sqlite:///{WORK / 'bench.sqlite3'}",
-    "DJANGO_MEDIA_ROOT": str(WORK / "media"),
-    "MEDIADMIN_PRIVATE_ROOT": str(WORK / "private"),
-    "MEDIADMIN_LOG_LEVEL": "ERROR",
-})
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+from workspace import throwaway_env  # noqa: E402
+
+os.environ.update(throwaway_env(WORK))
 
 import django  # noqa: E402
 

@@ -32,13 +32,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 WORK = Path(tempfile.mkdtemp(prefix="mediadmin-bench-page-"))
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
-ENV = {
-    "DJANGO_SETTINGS_MODULE": "mediadmin.settings",
-    "DATABASE_URL": f"sqlite:///{WORK / 'bench.sqlite3'}",
-    "DJANGO_MEDIA_ROOT": str(WORK / "media"),
-    "DJANGO_DEBUG": "1",
-    "MEDIADMIN_LOG_LEVEL": "ERROR",
-}
+from workspace import throwaway_env  # noqa: E402
+
+ENV = throwaway_env(WORK, DJANGO_DEBUG="1")
 os.environ.update(ENV)
 CHROMIUM = os.environ.get("MEDIADMIN_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

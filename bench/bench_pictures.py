@@ -61,12 +61,9 @@ def folder_bytes(folder, skip=()):
 def setup_mediadmin(work):
     """Django with the production settings on the bench's throw-away database and media folder."""
     sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
-    os.environ.update({
-        "DJANGO_SETTINGS_MODULE": "mediadmin.settings",
-        "DATABASE_URL": f"sqlite:///{work / 'bench.sqlite3'}",
-        "DJANGO_MEDIA_ROOT": str(work / "media"),
-        "MEDIADMIN_LOG_LEVEL": "ERROR",
-    })
+    from workspace import throwaway_env
+
+    os.environ.update(throwaway_env(work))
     import django
 
     django.setup()

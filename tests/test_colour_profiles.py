@@ -17,6 +17,7 @@ from mediadmin.models import FileVersion, Product
 from mediadmin.settings import MEDIADMIN_RESPONSIVE_SIZES as PRODUCTION_RESPONSIVE_SIZES
 
 from .icc import cmyk_profile
+from .test_picture import _upload
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -47,13 +48,6 @@ def close(found, expected, tolerance=6):
                for a, b in zip(*pair, strict=True))
 
 
-def _upload(data, name="catalogue.jpg"):
-    content_type = "image/png" if name.endswith(".png") else "image/jpeg"
-    with transaction.atomic():
-        return services.product_save(product=Product(
-            name="Print ready", image=SimpleUploadedFile(name, data, content_type), image_alt_text="Inks"))
-
-
 @pytest.fixture
 def responsive(settings, media_root):
     settings.MEDIADMIN_RESPONSIVE_SIZES = PRODUCTION_RESPONSIVE_SIZES
@@ -68,7 +62,7 @@ def test_the_conversion_follows_the_profile_not_pillows_guess():
 
 
 def test_every_size_and_variant_of_a_cmyk_upload_is_srgb_in_the_profiles_colours(responsive):
-    product = _upload(cmyk_jpeg(cmyk_profile()))
+    product = _upload("catalogue", cmyk_jpeg(cmyk_profile()))
     assert thumbnails.missing_sizes(product.image) == []
     expected = [rgb for _, rgb in INKS.values()]
     for name in ["detail", "admin_preview", *thumbnails.variant_names("detail")]:
@@ -80,25 +74,25 @@ def test_every_size_and_variant_of_a_cmyk_upload_is_srgb_in_the_profiles_colours
 def test_a_size_made_on_its_own_converts_the_same_way(responsive, settings):
     settings.MEDIADMIN_THUMBNAIL_SIZES = {**settings.MEDIADMIN_THUMBNAIL_SIZES,
                                           "wide": ("400x100", {"crop": "center"})}
-    product = Product.objects.get(pk=_upload(cmyk_jpeg(cmyk_profile())).pk)
+    product = Product.objects.get(pk=_upload("catalogue", cmyk_jpeg(cmyk_profile())).pk)
     thumb = thumbnails.thumbnail(product.image, "wide")  # outside warm(): no shared decode
     with Image.open(responsive / thumb.name) as image:
         assert close(band_colours(image), [rgb for _, rgb in INKS.values()], tolerance=10)
 
 
 def test_without_a_profile_or_with_a_broken_one_the_plain_conversion_is_used(responsive, caplog):
-    plain = _upload(cmyk_jpeg())
+    plain = _upload("plain", cmyk_jpeg())
     with Image.open(responsive / thumbnails.known(plain.image, "detail").name) as thumb:
         assert close(band_colours(thumb), [(0, 255, 255), (255, 0, 255), (255, 255, 0), (0, 0, 0)], 10)
     broken = cmyk_profile()[:200]  # a header and a tag table pointing past the end
     with caplog.at_level(logging.WARNING, logger="mediadmin.imaging"):
-        product = _upload(cmyk_jpeg(broken), "broken.jpg")
+        product = _upload("broken", cmyk_jpeg(broken))
     assert thumbnails.missing_sizes(product.image) == []
     assert "colour profile could not be used" in caplog.text
 
 
 def test_a_replaced_cmyk_images_version_thumbnail_has_the_profiles_colours(responsive):
-    product = _upload(cmyk_jpeg(cmyk_profile(), size=(800, 200)))
+    product = _upload("catalogue", cmyk_jpeg(cmyk_profile(), size=(800, 200)))
     product.image = SimpleUploadedFile("new.png", _png(), "image/png")
     with transaction.atomic():
         services.product_save(product=product)
@@ -119,7 +113,7 @@ def test_a_grey_images_profile_is_not_written_into_its_rgb_thumbnails(responsive
     grey_profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("LAB")).tobytes()  # not an RGB profile
     buffer = io.BytesIO()
     Image.new("L", (600, 400), 128).save(buffer, "JPEG", icc_profile=grey_profile)
-    product = _upload(buffer.getvalue(), "grey.jpg")
+    product = _upload("grey", buffer.getvalue())
     for name in ["detail", "detail@400.avif", "detail@400.webp"]:
         with Image.open(responsive / thumbnails.known(product.image, name).name) as thumb:
             assert "icc_profile" not in thumb.info, name
@@ -131,7 +125,7 @@ def test_an_rgb_images_profile_is_kept(responsive):
     srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()  # stands for a Display P3 one
     buffer = io.BytesIO()
     Image.new("RGB", (600, 400), (200, 80, 40)).save(buffer, "JPEG", icc_profile=srgb)
-    product = _upload(buffer.getvalue(), "tagged.jpg")
+    product = _upload("tagged", buffer.getvalue())
     for name in ["detail", "detail@400.avif", "detail@400.webp"]:
         with Image.open(responsive / thumbnails.known(product.image, name).name) as thumb:
             assert thumb.info.get("icc_profile") == srgb, name
@@ -143,6 +137,6 @@ def test_a_grey_pngs_profile_is_not_written_into_its_rgb_png_thumbnails(responsi
     buffer = io.BytesIO()
     Image.new("L", (600, 400), 128).save(buffer, "PNG", icc_profile=ImageCms.ImageCmsProfile(
         ImageCms.createProfile("LAB")).tobytes())
-    product = _upload(buffer.getvalue(), "grey.png")
+    product = _upload("grey", buffer.getvalue(), "image/png")
     with Image.open(responsive / thumbnails.known(product.image, "detail@400").name) as thumb:
         assert thumb.format == "PNG" and "icc_profile" not in thumb.info

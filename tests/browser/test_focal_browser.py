@@ -9,7 +9,7 @@ from mediadmin import services
 from mediadmin.models import Product
 
 from .. import factories
-from ..test_focal_point import panorama
+from ..test_focal_point import panorama, panorama_product, panorama_upload
 from .conftest import login
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -23,10 +23,7 @@ def _red_share(png):
 
 def test_click_the_preview_then_the_changelist_shows_the_new_crop(page, live_server, admin_user, media_root,
                                                                    screenshot):
-    upload = factories.image_upload("panorama.jpg")
-    upload.file = io.BytesIO(panorama())
-    with transaction.atomic():
-        product = services.product_save(product=Product(name="Panorama", image=upload, image_alt_text="Sky"))
+    product = panorama_product(image_alt_text="Sky")
     login(page, live_server, admin_user)
     page.goto(f"{live_server.url}/admin/mediadmin/product/")
     thumb = page.locator("img.mediadmin-thumb").first
@@ -54,10 +51,9 @@ def test_click_a_gallery_rows_preview_then_its_crops_follow(page, live_server, a
     from mediadmin.models import ProductImage
 
     product = factories.product("Lamp", image_alt_text="A lamp")
-    upload = factories.image_upload("panorama.jpg")
-    upload.file = io.BytesIO(panorama())
     with transaction.atomic():
-        image = services.gallery_image_save(image=ProductImage(product=product, image=upload, alt_text="Sky"))
+        image = services.gallery_image_save(image=ProductImage(product=product, image=panorama_upload(),
+                                                               alt_text="Sky"))
     login(page, live_server, admin_user)
     page.goto(f"{live_server.url}/admin/mediadmin/product/{product.pk}/change/")
     frame = page.locator("#images-group tr.has_original .mediadmin-focal-frame img").first
@@ -77,11 +73,7 @@ def test_click_a_gallery_rows_preview_then_its_crops_follow(page, live_server, a
 
 def test_a_new_file_starts_without_the_old_point_and_a_click_on_its_preview_sets_one(
         page, live_server, admin_user, media_root, tmp_path):
-    upload = factories.image_upload("panorama.jpg")
-    upload.file = io.BytesIO(panorama())
-    with transaction.atomic():
-        product = services.product_save(product=Product(name="Panorama", image=upload, image_alt_text="Sky",
-                                                        image_focal_x=92, image_focal_y=50))
+    product = panorama_product(image_alt_text="Sky", image_focal_x=92, image_focal_y=50)
     login(page, live_server, admin_user)
     url = f"{live_server.url}/admin/mediadmin/product/{product.pk}/change/"
     page.goto(url)
@@ -112,11 +104,7 @@ def test_a_new_file_starts_without_the_old_point_and_a_click_on_its_preview_sets
 
 def test_a_refused_new_file_leaves_the_current_images_point_alone(page, live_server, admin_user, media_root,
                                                                   tmp_path):
-    upload = factories.image_upload("panorama.jpg")
-    upload.file = io.BytesIO(panorama())
-    with transaction.atomic():
-        product = services.product_save(product=Product(name="Panorama", image=upload, image_alt_text="Sky",
-                                                        image_focal_x=92, image_focal_y=50))
+    product = panorama_product(image_alt_text="Sky", image_focal_x=92, image_focal_y=50)
     login(page, live_server, admin_user)
     page.goto(f"{live_server.url}/admin/mediadmin/product/{product.pk}/change/")
     (tmp_path / "broken.jpg").write_bytes(panorama()[:2000])  # a truncated JPEG: refused with a message
